@@ -1,0 +1,312 @@
+"""From an annotated spaCy Doc to claim rows and mention rows.
+
+A claim is a sentence that names at least one cell source, cell product, injury model, mediator or outcome.
+Its row gathers the normalized entities of the sentence and the context the sentence states: direction of
+effect, negation, hedging, role (finding, background, aim, hypothesis, method), study type, species, donor
+origin, dose, route, timing, citations and trial ids. Each value can be traced to the sentence's offsets, and
+each entity to a mention row.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline import cues
+from pipeline.documents import Document
+from pipeline.kb import KnowledgeBase
+from pipeline.schema import ENTITY_FIELDS
+
+CLAIM_CATEGORIES = {"cell_source", "cell_product", "injury_model", "mediator", "outcome"}
+FIELD_OF_CATEGORY = {
+    "species": "species",
+    "cell_source": "cell_source",
+    "cell_product": "cell_product",
+    "injury_model": "injury_model",
+    "mediator": "mediators",
+    "outcome": "outcomes",
+}
+METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
+MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
+THERAPY_WORDS = re.compile(
+    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|"
+    r"they|these cells|cells)\b",
+    re.I,
+)
+STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
+
+
+@dataclass
+class Extraction:
+    claims: list[dict]
+    mentions: list[dict]
+
+
+def claim_id(doc_id: str, sentence: str, occurrence: int) -> str:
+    """Stable across re-runs of the same text: depends on the document, the sentence and its occurrence."""
+    normalized = " ".join(sentence.split())
+    return hashlib.sha1(f"{doc_id}\x1f{normalized}\x1f{occurrence}".encode()).hexdigest()[:16]
+
+
+def is_review(text: str, lexicon: cues.Lexicon) -> bool:
+    """A review cites numbered references throughout, or says it is one."""
+    return len(re.findall(r"\[\d+(?:[-–,]\s*\d+)*\]", text)) >= 3 or bool(lexicon.review_markers.search(text))
+
+
+def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexicon | None = None) -> Extraction:
+    """Build the claim rows and mention rows of one document."""
+    lexicon = lexicon or cues.load_lexicon()
+    starts = [s.start for s in document.sections]
+    review = is_review(document.text, lexicon)
+    claims: list[dict] = []
+    mentions: list[dict] = []
+    occurrences: Counter[str] = Counter()
+    last_study_type = "unknown"
+    for index, sent in enumerate(doc.sents):
+        section = _section_at(document, starts, sent.start_char)
+        start, end = _trim(sent)
+        if end <= start:
+            continue
+        text = doc.text[start:end]
+        ents = [e for e in sent.ents]
+        sentence_mentions = [_mention_rows(document.doc_id, index, ent, kb) for ent in ents]
+        flat = [m for rows in sentence_mentions for m in rows]
+        in_content = section is None or section.kind == "content"
+        has_claim = in_content and any(m["category"] in CLAIM_CATEGORIES and m["concept_id"] for m in flat)
+        own_type = _study_type_cue(text, flat, lexicon)
+        if own_type != "unknown":
+            last_study_type = own_type
+        if has_claim:
+            row = _claim_row(document, section.name if section else "", index, start, end, text, ents, kb, lexicon)
+            occurrences[text] += 1
+            row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
+            if review:
+                row["study_type"] = "review_statement"
+            elif own_type != "unknown":
+                row["study_type"] = own_type
+            elif row["claim_type"] in ("finding", "method"):
+                row["study_type"] = last_study_type
+            else:
+                row["study_type"] = "unknown"
+            claims.append(row)
+            for m in flat:
+                m["claim_id"] = row["claim_id"]
+        mentions.extend(flat)
+    return Extraction(claims, mentions)
+
+
+# ---------------------------------------------------------------------------------------------- pieces
+
+
+def _section_at(document: Document, starts: list[int], char: int):
+    i = bisect.bisect_right(starts, char) - 1
+    return document.sections[i] if i >= 0 else None
+
+
+def _trim(sent: Span) -> tuple[int, int]:
+    tokens = [t for t in sent if not t.is_space]
+    if not tokens:
+        return sent.start_char, sent.start_char
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _mention_rows(doc_id: str, index: int, ent: Span, kb: KnowledgeBase) -> list[dict]:
+    base = {
+        "doc_id": doc_id,
+        "sentence_index": index,
+        "claim_id": "",
+        "char_start": ent.start_char,
+        "char_end": ent.end_char,
+        "text": ent.text,
+        "method": ent._.evidence_method or "dictionary",
+        "score": float(ent._.evidence_score),
+    }
+    concepts = ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
+    if not concepts:
+        return [{**base, "category": ent.label_, "concept_id": "", "canonical_name": "", "ontology_id": ""}]
+    rows = []
+    for concept_id in concepts:
+        concept = kb.concepts[concept_id]
+        rows.append(
+            {
+                **base,
+                "category": concept.category,
+                "concept_id": concept_id,
+                "canonical_name": concept.canonical_name,
+                "ontology_id": concept.ontology_id,
+            }
+        )
+    return rows
+
+
+def _claim_row(
+    document: Document,
+    section: str,
+    index: int,
+    start: int,
+    end: int,
+    text: str,
+    ents: list[Span],
+    kb: KnowledgeBase,
+    lexicon: cues.Lexicon,
+) -> dict:
+    values: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS}
+    ids: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS}
+    origins: list[str] = []
+    scores: list[float] = []
+    outcome_spans: list[tuple[Span, str]] = []
+    for k, ent in enumerate(ents):
+        concepts = ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
+        if ent._.evidence_origin and ent._.evidence_origin not in origins:
+            origins.append(ent._.evidence_origin)
+        for concept_id in concepts:
+            concept = kb.concepts[concept_id]
+            if concept.category == "cell_origin" or (concept.category == "species" and _qualifies_cells(ents, k, kb)):
+                if concept.canonical_name not in origins:
+                    origins.append(concept.canonical_name)
+                continue
+            field = FIELD_OF_CATEGORY.get(concept.category)
+            if field is None:
+                continue
+            if concept.canonical_name not in values[field]:
+                values[field].append(concept.canonical_name)
+                ids[field].append(concept.ontology_id)
+            if concept.category == "outcome":
+                outcome_spans.append((ent, concept.canonical_name))
+        scores.append(_mention_confidence(ent))
+
+    negated = _negated(text, lexicon)
+    hedged = bool(lexicon.hedge.search(text))
+    direction = _direction(text, outcome_spans, bool(values["cell_product"]), lexicon)
+    claim_type = _claim_type(text, direction, hedged, lexicon)
+    if claim_type == "aim":
+        direction = "unclear"
+    confidence = (sum(scores) / len(scores)) if scores else 0.5
+    if hedged:
+        confidence *= 0.85
+    if claim_type != "finding":
+        confidence *= 0.9
+    row: dict = {
+        "claim_id": "",
+        "doc_id": document.doc_id,
+        "section": section,
+        "sentence_index": index,
+        "char_start": start,
+        "char_end": end,
+        "sentence": text,
+        "claim_type": claim_type,
+        "citations": cues.citations(text),
+        "study_type": "unknown",
+    }
+    for field in ENTITY_FIELDS:
+        row[field] = values[field]
+        row[f"{field}_ids"] = ids[field]
+        if field == "cell_source":
+            row["cell_origin"] = origins
+    row.update(
+        {
+            "effect_direction": direction,
+            "negated": negated,
+            "hedged": hedged,
+            "dose": cues.doses(text),
+            "route": cues.routes(text, lexicon),
+            "timing": cues.timings(text, lexicon),
+            "trial_id": cues.trial_ids(text),
+            "confidence": round(confidence, 3),
+        }
+    )
+    return row
+
+
+def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
+    """A species word right before a cell source/product ("human bone marrow MSCs") is the donor, not the host."""
+    ent = ents[k]
+    if k + 1 >= len(ents):
+        return False
+    nxt = ents[k + 1]
+    gap = ent.doc[ent.end : nxt.start]
+    if len(gap) > 2 or any(t.is_punct and t.text not in "-" for t in gap):
+        return False
+    categories = {kb.concepts[c].category for c in (nxt._.evidence_concepts or ((nxt.kb_id_,) if nxt.kb_id_ else ()))}
+    return bool(categories & {"cell_source", "cell_product"})
+
+
+def _mention_confidence(ent: Span) -> float:
+    method = ent._.evidence_method or "dictionary"
+    if method.endswith("+linker"):
+        return 0.9 * float(ent._.evidence_score)
+    if method.startswith("ner:"):
+        return 0.7
+    return METHOD_CONFIDENCE.get(method, 0.9)
+
+
+def _negated(text: str, lexicon: cues.Lexicon) -> bool:
+    cleaned = re.sub(r"\bnot only\b", "", text, flags=re.I)
+    return bool(lexicon.negation.search(cleaned))
+
+
+def _direction(text: str, outcomes: list[tuple[Span, str]], has_product: bool, lexicon: cues.Lexicon) -> str:
+    labels: set[str] = set()
+    blocked = [(m.start(), m.end()) for m in lexicon.no_effect.finditer(text)]
+    if blocked:
+        labels.add("no_effect")
+    if lexicon.harmful.search(text):
+        labels.add("harmful")
+    for m in lexicon.beneficial.finditer(text):
+        if not any(s <= m.start() < e for s, e in blocked):
+            labels.add("beneficial")
+            break
+    if outcomes and (has_product or THERAPY_WORDS.search(text)):
+        offset = outcomes[0][0].sent.start_char
+        for verb_re, sense in ((lexicon.up, "up"), (lexicon.down, "down")):
+            for m in verb_re.finditer(text):
+                if any(s <= m.start() < e for s, e in blocked):
+                    continue
+                name = _nearest_outcome(m.start() + offset, m.end() + offset, outcomes)
+                if name is None:
+                    continue
+                good = "up" if name in lexicon.polarity_up else "down"
+                labels.add("beneficial" if sense == good else "harmful")
+    if len(labels) > 1:
+        return "mixed"
+    return labels.pop() if labels else "unclear"
+
+
+def _nearest_outcome(start: int, end: int, outcomes: list[tuple[Span, str]], window: int = 80) -> str | None:
+    """The outcome a change verb governs: the first after it ("reduced apoptosis"), else the closest before it
+    ("creatinine was reduced"), within ``window`` characters."""
+    after = [(ent.start_char - end, name) for ent, name in outcomes if 0 <= ent.start_char - end <= window]
+    if after:
+        return min(after)[1]
+    before = [(start - ent.end_char, name) for ent, name in outcomes if 0 <= start - ent.end_char <= window // 2]
+    return min(before)[1] if before else None
+
+
+def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon) -> str:
+    if lexicon.aim.search(text):
+        return "aim"
+    if direction != "unclear":
+        if hedged and MODAL_HEDGES.search(text):
+            return "hypothesis"
+        return "finding"
+    if lexicon.finding.search(text):
+        return "finding"
+    if hedged:
+        return "hypothesis"
+    if lexicon.method.search(text):
+        return "method"
+    return "background"
+
+
+def _study_type_cue(text: str, mentions: list[dict], lexicon: cues.Lexicon) -> str:
+    if cues.trial_ids(text):
+        return "clinical"
+    for kind in STUDY_PRIORITY:
+        if lexicon.study_type[kind].search(text):
+            return kind
+    return "unknown"

@@ -1,0 +1,118 @@
+"""The ``evidence`` command: parses arguments and calls the flows. No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import __version__, paths
+from pipeline.documents import DEFAULT_MAX_BYTES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evidence",
+        description="Extract a checked evidence table on MSC / MSC-EV therapy for acute kidney injury from "
+        "reviews and abstracts.",
+    )
+    parser.add_argument("--version", action="version", version=f"evidence {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "extract",
+        help="extract the evidence table from documents",
+        description="Extract claims from .txt/.md documents (files or folders, recursively) "
+        "into evidence.csv/.parquet/.jsonl, mentions.csv and run_report.json.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[paths.CORPUS_DIR],
+        help=f"files or folders of documents (default: {paths.CORPUS_DIR.name}/)",
+    )
+    p.add_argument("--out", type=Path, default=paths.OUTPUTS_DIR, help="output folder (default: outputs/)")
+    p.add_argument("--batch-size", type=int, default=32, help="documents per task (default: 32)")
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        help="refuse files larger than this many MB (default: 10)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="re-process documents even if unchanged")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    c = sub.add_parser(
+        "check",
+        help="compare an evidence table with a gold table",
+        description="Per-field precision/recall/F1 at document and claim level; writes check.json and check.md.",
+    )
+    c.add_argument("--gold", type=Path, required=True, help="gold table (CSV, see docs/ANNOTATION.md)")
+    c.add_argument(
+        "--evidence",
+        type=Path,
+        default=paths.OUTPUTS_DIR / "evidence.csv",
+        help="extracted table (default: outputs/evidence.csv)",
+    )
+    c.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write check.json/check.md (default: the evidence table's folder)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "extract":
+        missing = [str(p) for p in args.paths if not p.exists()]
+        from pipeline.flows import extract_flow
+
+        report = (
+            extract_flow(
+                inputs=[str(p) for p in args.paths if p.exists()] or [],
+                out_dir=str(args.out),
+                batch_size=args.batch_size,
+                max_bytes=int(args.max_mb * 1e6),
+                use_cache=not args.no_cache,
+                progress=not args.no_progress and sys.stderr.isatty(),
+            )
+            if any(p.exists() for p in args.paths)
+            else None
+        )
+        for path in missing:
+            print(f"error: {path}: no such file or folder", file=sys.stderr)
+        if report is None:
+            return 2
+        counts = report["counts"]
+        print(
+            f"{counts['documents']} documents ({counts['processed']} processed, {counts['cached']} unchanged), "
+            f"{counts.get('claims_in_table', 0)} claims in {args.out / 'evidence.csv'}; "
+            f"{counts['failed']} failed"
+        )
+        for failure in report["failures"]:
+            print(f"error: {failure['path']}: {failure['problem']}", file=sys.stderr)
+        return 0 if report["ok"] and not missing else 1
+    if args.command == "check":
+        from pipeline.check import CheckError
+        from pipeline.flows import check_flow
+
+        out = args.out or args.evidence.parent
+        try:
+            result = check_flow(gold=str(args.gold), evidence=str(args.evidence), out_dir=str(out))
+        except CheckError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        summary = {f: s["document"]["f1"] for f, s in result["fields"].items() if s["document"]}
+        print(f"claims: {json.dumps(result['claims'])}")
+        print(f"document-level F1: {json.dumps(summary)}")
+        print(f"wrote {out / 'check.json'} and {out / 'check.md'}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

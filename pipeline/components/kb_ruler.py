@@ -1,0 +1,221 @@
+"""Entity recognition from the knowledge base: dictionary, compounds, and the document's own abbreviations.
+
+A spaCy component (``evidence_kb_ruler``) that writes ``doc.ents``. Each entity carries, as extensions:
+
+* ``evidence_concepts``: the KB concept ids it names (two or more for compounds such as ``BM-MSCs``);
+* ``evidence_method``: how it was found: ``dictionary`` (synonym or abbreviation in the KB), ``compound``
+  (decomposed from parts, e.g. ``hUC-MSC-EVs``), ``abbreviation`` (a short form the document defines, given
+  the concepts of its long form, as scispaCy's abbreviation detector resolved it), ``ner:<LABEL>`` (a span from
+  an NER model, normalized later by the linker);
+* ``evidence_origin``: donor species implied by the surface form (``hMSC`` -> human).
+
+Matching: synonyms case-insensitively (spaCy ``PhraseMatcher`` on ``LOWER``), abbreviations and compounds
+case-sensitively (on ``ORTH``), both with plural forms. Overlaps keep the longest span; an abbreviation the
+document defines overrides the KB's reading of the same short form. Concepts marked ``requires_context`` (an
+organ as a cell source, e.g. ``kidney``) are kept only in a sentence that names a source of cells.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline import paths
+from pipeline.kb import KnowledgeBase, load_kb
+
+for _name, _default in (
+    ("evidence_concepts", ()),
+    ("evidence_method", ""),
+    ("evidence_origin", ""),
+    ("evidence_score", 1.0),
+):
+    Span.set_extension(_name, default=_default, force=True)
+
+_SPLIT_COMPOUND = re.compile(r"[-/]")
+
+
+def plural_forms(term: str) -> list[str]:
+    """The term and its regular plural (``cell`` -> ``cells``, ``MSC`` -> ``MSCs``)."""
+    forms = [term]
+    if not term or not term[-1].isalpha():
+        return forms
+    last = term[-1]
+    if last in "sS":
+        return forms
+    if term.endswith(("sh", "ch", "x")):
+        forms.append(term + "es")
+    elif last.isupper() or term[-2:-1].isupper():
+        forms.append(term + "s")
+    else:
+        forms.append(term + "s")
+    return forms
+
+
+@Language.factory("evidence_kb_ruler", default_config={"kb_dir": "", "source_cues": ""})
+def make_kb_ruler(nlp: Language, name: str, kb_dir: str, source_cues: str) -> KBRuler:
+    return KBRuler(nlp, load_kb(Path(kb_dir) if kb_dir else None), source_cues)
+
+
+class KBRuler:
+    def __init__(self, nlp: Language, kb: KnowledgeBase, source_cues: str = "") -> None:
+        self.kb = kb
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.keys: dict[str, tuple[tuple[str, ...], str]] = {}
+        lower_terms: dict[str, set[str]] = {}
+        exact_terms: dict[str, set[str]] = {}
+        for concept in kb.concepts.values():
+            for syn in (concept.canonical_name, *concept.synonyms):
+                for form in plural_forms(syn):
+                    lower_terms.setdefault(concept.concept_id, set()).add(form.lower())
+            for abbr in concept.abbreviations:
+                for form in plural_forms(abbr):
+                    exact_terms.setdefault(concept.concept_id, set()).add(form)
+            self.keys[concept.concept_id] = ((concept.concept_id,), "")
+        for i, compound in enumerate(kb.compounds):
+            key = f"compound:{i}"
+            self.keys[key] = (compound.concepts, compound.origin)
+            target = exact_terms if compound.case_sensitive else lower_terms
+            for form in plural_forms(compound.term):
+                target.setdefault(key, set()).add(form if compound.case_sensitive else form.lower())
+        for key, terms in lower_terms.items():
+            self.lower.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+        for key, terms in exact_terms.items():
+            self.exact.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+        cues_path = Path(source_cues) if source_cues else paths.CUES_DIR / "cell_source_context.json"
+        self.source_cues = tuple(json.loads(cues_path.read_text(encoding="utf-8"))["cues"])
+        self.parts = kb.parts
+        self.vocab = nlp.vocab
+
+    # ------------------------------------------------------------------------------------------ matching
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[tuple[Span, tuple[str, ...], str, str]] = []  # span, concepts, method, origin
+        for matcher in (self.lower, self.exact):
+            for match_id, start, end in matcher(doc):
+                concepts, origin = self.keys[self.vocab.strings[match_id]]
+                candidates.append((doc[start:end], concepts, "dictionary", origin))
+        covered = {t for span, *_ in candidates for t in range(span.start, span.end)}
+        for token in doc:
+            if token.i not in covered and ("-" in token.text or "/" in token.text):
+                found = self._decompose(token.text)
+                if found:
+                    candidates.append((doc[token.i : token.i + 1], found[0], "compound", found[1]))
+        for span in doc.spans.get("ner", []):
+            candidates.append((span, (), f"ner:{span.label_}", ""))
+        candidates = self._with_abbreviations(doc, candidates)
+        candidates = [c for c in candidates if self._context_ok(c[0], c[1])]
+
+        best: dict[tuple[int, int], tuple[Span, tuple[str, ...], str, str]] = {}
+        for cand in candidates:
+            key = (cand[0].start, cand[0].end)
+            prev = best.get(key)
+            if (
+                prev is None
+                or _priority(cand) > _priority(prev)
+                or (_priority(cand) == _priority(prev) and len(cand[1]) > len(prev[1]))
+            ):
+                best[key] = cand
+        spans = []
+        for span, concepts, method, origin in best.values():
+            primary = self.kb.concepts[concepts[0]] if concepts else None
+            label = primary.category if primary else method.split(":", 1)[-1]
+            ent = Span(doc, span.start, span.end, label=label, kb_id=primary.concept_id if primary else "")
+            spans.append((ent, concepts, method, origin))
+        kept = filter_spans([s[0] for s in spans])
+        info = {(s[0].start, s[0].end): s for s in spans}
+        doc.ents = kept
+        for ent in doc.ents:
+            _, concepts, method, origin = info[(ent.start, ent.end)]
+            ent._.evidence_concepts = tuple(concepts)
+            ent._.evidence_method = method
+            ent._.evidence_origin = origin
+        return doc
+
+    def _decompose(self, text: str) -> tuple[tuple[str, ...], str] | None:
+        """``hUC-MSC-EVs`` -> (umbilical cord, extracellular vesicles, msc), origin human; None if unknown."""
+        concepts: list[str] = []
+        origin = ""
+        has_product = False
+        for raw in _SPLIT_COMPOUND.split(text):
+            if not raw:
+                return None
+            entry = self.parts.get(raw) or self.parts.get(raw[:-1] if raw.endswith("s") else raw)
+            if entry is None and len(raw) > 2 and raw[0] in "hrm" and raw[1].isupper():
+                entry = self.parts.get(raw[1:]) or self.parts.get(raw[1:-1] if raw.endswith("s") else raw[1:])
+                if entry is not None:
+                    origin = {"h": "human", "r": "rat", "m": "mouse"}[raw[0]]
+            if entry is None:
+                return None
+            for concept_id in entry.get("concepts", []):
+                if concept_id not in concepts:
+                    concepts.append(concept_id)
+                has_product = has_product or concept_id.startswith("cell_product:")
+        if not has_product or len(concepts) < 2:
+            return None
+        # Product last in the surface form is the product given (MSC-EVs are EVs): put it first.
+        products = [c for c in concepts if c.startswith("cell_product:")]
+        ordered = [products[-1]] + [c for c in concepts if c != products[-1]]
+        return tuple(ordered), origin
+
+    def _with_abbreviations(self, doc: Doc, candidates: list) -> list:
+        """Give each short form the concepts found in its long form (scispaCy's abbreviation detector)."""
+        if not Doc.has_extension("abbreviations"):
+            return candidates
+        by_long: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
+        for short in doc._.abbreviations:
+            long_form = short._.long_form
+            if not isinstance(long_form, Span):
+                continue
+            key = (long_form.start, long_form.end)
+            if key not in by_long:
+                inside = [c for c in candidates if c[0].start >= long_form.start and c[0].end <= long_form.end and c[1]]
+                # Only maximal matches: "mesenchymal stem cells" names msc, not also "stem cells" inside it.
+                inside = [
+                    c
+                    for c in inside
+                    if not any(
+                        o[0].start <= c[0].start and c[0].end <= o[0].end and len(o[0]) > len(c[0]) for o in inside
+                    )
+                ]
+                concepts: list[str] = []
+                origin = ""
+                for cand in sorted(inside, key=lambda c: c[0].start):
+                    for concept_id in cand[1]:
+                        if concept_id not in concepts:
+                            concepts.append(concept_id)
+                    origin = origin or cand[3]
+                # The head of the long form comes last ("bone marrow-derived MSCs"): make it primary.
+                by_long[key] = (tuple(concepts[-1:] + concepts[:-1]), origin)
+            concepts, origin = by_long[key]
+            if concepts:
+                candidates.append((short, concepts, "abbreviation", origin))
+            else:
+                # Unknown long form: let the linker try it (it resolves the short form via its long form).
+                candidates.append((short, (), "abbreviation", ""))
+        return candidates
+
+    def _context_ok(self, span: Span, concepts: tuple[str, ...]) -> bool:
+        if len(concepts) != 1:
+            return True
+        concept = self.kb.concepts[concepts[0]]
+        if not concept.requires_context:
+            return True
+        sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+        text = sent.text.lower()
+        return any(cue in text for cue in self.source_cues)
+
+
+def _priority(cand) -> int:
+    method = cand[2]
+    if method == "abbreviation" and cand[1]:
+        return 3
+    if method in ("dictionary", "compound"):
+        return 2
+    return 1 if cand[1] else 0

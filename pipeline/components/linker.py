@@ -1,0 +1,75 @@
+"""Normalization with scispaCy's ``EntityLinker`` over the project's knowledge base.
+
+The stock ``EntityLinker`` (char 3-gram TF-IDF nearest neighbours; abbreviations resolved to their long forms)
+runs with a ``CandidateGenerator`` over the project's own index (:func:`pipeline.kb.load_candidate_generator`).
+Entities the KB ruler already resolved exactly keep their concept; an entity without one (an NER span, or a
+short form whose long form is not a KB synonym) takes the linker's best candidate above ``threshold``, with
+``evidence_method`` suffixed ``+linker`` and ``evidence_score`` the similarity. Unresolved NER spans are kept
+with their NER label and no concept id; unresolved abbreviation spans are dropped (they were only candidates).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.kb import KnowledgeBase, load_candidate_generator, load_kb
+
+
+@Language.factory(
+    "evidence_linker",
+    default_config={"kb_dir": "", "threshold": 0.8, "k": 10},
+)
+def make_linker(nlp: Language, name: str, kb_dir: str, threshold: float, k: int) -> KBLinker:
+    return KBLinker(load_kb(Path(kb_dir) if kb_dir else None), threshold=threshold, k=k)
+
+
+class KBLinker:
+    def __init__(self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10) -> None:
+        from scispacy.linking import EntityLinker
+
+        self.kb = kb
+        self.linker = EntityLinker(
+            candidate_generator=load_candidate_generator(kb),
+            resolve_abbreviations=True,
+            k=k,
+            threshold=threshold,
+            filter_for_definitions=False,
+            max_entities_per_mention=3,
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        if all(ent.kb_id_ for ent in doc.ents):
+            return doc
+        self.linker(doc)
+        kept: list[Span] = []
+        meta = []
+        for ent in doc.ents:
+            concepts, method, origin, score = (
+                ent._.evidence_concepts,
+                ent._.evidence_method,
+                ent._.evidence_origin,
+                ent._.evidence_score,
+            )
+            if ent.kb_id_:
+                kept.append(ent)
+                meta.append((concepts, method, origin, score))
+                continue
+            candidates = ent._.kb_ents
+            if candidates:
+                concept_id, score = candidates[0]
+                category = self.kb.concepts[concept_id].category
+                kept.append(Span(doc, ent.start, ent.end, label=category, kb_id=concept_id))
+                meta.append(((concept_id,), f"{method}+linker", origin, float(score)))
+            elif method.startswith("ner:"):
+                kept.append(ent)
+                meta.append(((), method, origin, score))
+        doc.ents = kept
+        for ent, (concepts, method, origin, score) in zip(doc.ents, meta, strict=True):
+            ent._.evidence_concepts = tuple(concepts)
+            ent._.evidence_method = method
+            ent._.evidence_origin = origin
+            ent._.evidence_score = score
+        return doc

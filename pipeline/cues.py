@@ -1,0 +1,155 @@
+"""Cue lexicons and pattern extractors for the context of a claim (data in ``models/cues/``).
+
+Everything a sentence says besides its entities: direction of effect, negation, hedging, the role of the
+sentence, study type, dose, route, timing, citations and trial ids. The vocabularies are data; this module only
+compiles and applies them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import paths
+
+
+def _phrases_re(phrases: list[str]) -> re.Pattern[str]:
+    """One regex matching any phrase on word boundaries (longest first), case-insensitive."""
+    ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(p) for p in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    beneficial: re.Pattern[str]
+    no_effect: re.Pattern[str]
+    harmful: re.Pattern[str]
+    up: re.Pattern[str]
+    down: re.Pattern[str]
+    negation: re.Pattern[str]
+    hedge: re.Pattern[str]
+    aim: re.Pattern[str]
+    finding: re.Pattern[str]
+    method: re.Pattern[str]
+    review_markers: re.Pattern[str]
+    study_type: dict[str, re.Pattern[str]]
+    routes: list[tuple[str, re.Pattern[str]]]
+    timing: list[re.Pattern[str]]
+    polarity_up: frozenset[str]
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(cues_dir: str = "") -> Lexicon:
+    directory = Path(cues_dir) if cues_dir else paths.CUES_DIR
+    direction = json.loads((directory / "direction.json").read_text(encoding="utf-8"))
+    epistemics = json.loads((directory / "epistemics.json").read_text(encoding="utf-8"))
+    context = json.loads((directory / "study_context.json").read_text(encoding="utf-8"))
+    polarity = json.loads((directory / "outcome_polarity.json").read_text(encoding="utf-8"))
+    return Lexicon(
+        beneficial=_phrases_re(direction["beneficial"]),
+        no_effect=_phrases_re(direction["no_effect"]),
+        harmful=_phrases_re(direction["harmful"]),
+        up=_phrases_re(direction["up"]),
+        down=_phrases_re(direction["down"]),
+        negation=_phrases_re(epistemics["negation"]),
+        hedge=_phrases_re(epistemics["hedge"]),
+        aim=_phrases_re(epistemics["aim"]),
+        finding=_phrases_re(epistemics["finding"]),
+        method=_phrases_re(epistemics["method"]),
+        review_markers=_phrases_re(epistemics["review_markers"]),
+        study_type={k: _phrases_re(v) for k, v in context["study_type"].items()},
+        routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
+        timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
+        polarity_up=frozenset(polarity["up"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- citations
+
+_CITATION_RE = re.compile(r"\[(\s*\d+(?:\s*[-–—,;]\s*\d+)*\s*)\]")
+
+
+def citations(text: str) -> list[int]:
+    """Reference numbers cited in bracket style: ``[9][10][11]`` and ``[9-11]`` both give 9, 10, 11."""
+    numbers: list[int] = []
+    for match in _CITATION_RE.finditer(text):
+        for part in re.split(r"\s*[,;]\s*", match.group(1).strip()):
+            bounds = re.split(r"\s*[-–—]\s*", part)
+            if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+                lo, hi = int(bounds[0]), int(bounds[1])
+                if lo <= hi and hi - lo <= 50:
+                    numbers.extend(range(lo, hi + 1))
+                    continue
+            numbers.extend(int(b) for b in bounds if b.isdigit())
+    seen: set[int] = set()
+    return [n for n in numbers if not (n in seen or seen.add(n))]
+
+
+# ---------------------------------------------------------------------------------------------- trial ids
+
+_TRIAL_RE = re.compile(
+    r"\b(NCT\d{8}|ISRCTN\d{8}|ChiCTR-?[A-Z]{0,4}-?\d{6,12}|EudraCT\s?\d{4}-\d{6}-\d{2}|"
+    r"ACTRN\d{14}|JPRN-[A-Za-z]+\d+|IRCT\d+N\d+|CTRI/\d{4}/\d{2,3}/\d{6})\b"
+)
+
+
+def trial_ids(text: str) -> list[str]:
+    found: list[str] = []
+    for m in _TRIAL_RE.finditer(text):
+        if m.group(1) not in found:
+            found.append(m.group(1))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- doses
+
+_NUM = r"\d+(?:[.,]\d+)?"
+_POWER = (
+    r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^\s*-?\d+|\(\s*-?\d+\s*\)|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|e\s*-?\d+|-?\d)|"
+    r"\s*[eE]\s*\d+)"
+)
+_UNIT = (
+    r"(?:cells?|particles?|EVs?|MVs?|exosomes?|microvesicles?|vesicles?|μg|µg|ug|mcg|mg|ng|g|ml|mL|μl|µl|ul|"
+    r"units?|U)(?:\s*(?:/|per)\s*(?:kg|g|mouse|rat|animal|kidney|ml|mL|body weight|day|d))?"
+)
+_DOSE_RE = re.compile(
+    rf"(?<![\w.])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
+    rf"{_NUM}{_POWER}(?:\s*{_UNIT})?)(?![\w])"
+)
+
+
+def doses(text: str) -> list[str]:
+    """Dose expressions as written: ``1 x 10^6 cells``, ``2x10(6) cells/kg``, ``30 ug``, ``2.2 x 10^8 particles``."""
+    found: list[str] = []
+    for m in _DOSE_RE.finditer(text):
+        value = m.group(0).strip()
+        if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:g|U|units?)", value):
+            continue  # "2 g" / "5 U" alone are rarely a cell or EV dose
+        if value not in found:
+            found.append(value)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- routes, timing
+
+
+def routes(text: str, lexicon: Lexicon) -> list[str]:
+    return [name for name, pattern in lexicon.routes if pattern.search(text)]
+
+
+def timings(text: str, lexicon: Lexicon) -> list[str]:
+    found: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in lexicon.timing:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            value = re.sub(r"\s+", " ", m.group(0).strip().lower())
+            if value not in found:
+                found.append(value)
+    return found

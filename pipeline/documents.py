@@ -1,0 +1,218 @@
+"""Documents: the record every reader produces, reader dispatch, and section detection for plain text.
+
+A :class:`Document` keeps the original text untouched (offsets in every output refer to it) plus a list of
+:class:`Section` spans. Reading never raises for one bad file: :func:`read_documents` returns the documents it
+could read and a :class:`InputFailure` per file it could not, each naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Extensions picked up when walking a folder. An explicitly named file of another type is an error.
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+DEFAULT_MAX_BYTES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Section:
+    """A character span of the document: ``kind`` is ``content``, ``heading`` or ``front_matter``."""
+
+    name: str
+    start: int
+    end: int
+    kind: str = "content"
+
+
+@dataclass
+class Document:
+    """One input document: original text, sections, and metadata (source path, PMID, ... when known)."""
+
+    doc_id: str
+    text: str
+    source: str = ""
+    sections: list[Section] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    """A file that could not be used, and why. ``path`` is always the file as the user named it."""
+
+    path: str
+    problem: str
+    doc_id: str = ""
+
+    def message(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+class InputError(ValueError):
+    """Raised by a reader for a file it cannot read; carries a message fit for the user."""
+
+
+# ---------------------------------------------------------------------------------------------- discovery
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield files named directly, and document files under folders (sorted, recursive)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, path):
+                    yield child
+        else:
+            yield path
+
+
+def _hidden(child: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in child.relative_to(root).parts)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a UTF-8 text file, refusing what is not a text document (with a message saying why)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("file not found (it may have been removed during the run)") from None
+    if size > max_bytes:
+        raise InputError(f"file too large: {size / 1e6:.1f} MB exceeds the limit of {max_bytes / 1e6:.1f} MB")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError("empty document (no text)")
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes), not a UTF-8 text document")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(10, len(text[:20000]) // 100):
+        raise InputError("binary file (mostly control characters), not a text document")
+    return text
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one file into a :class:`Document` (doc_id = file stem)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError(f"unsupported file type '{path.suffix or '(none)'}'; expected one of {TEXT_SUFFIXES}")
+    text = read_text_file(path, max_bytes)
+    return Document(doc_id=path.stem, text=text, source=str(path), sections=detect_sections(text))
+
+
+def read_documents(
+    paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[InputFailure]]:
+    """Read every input; bad files become :class:`InputFailure` entries, never exceptions."""
+    documents: list[Document] = []
+    failures: list[InputFailure] = []
+    seen: dict[str, str] = {}
+    for path in iter_input_files(Path(p) for p in paths):
+        try:
+            doc = read_document(path, max_bytes)
+        except InputError as exc:
+            failures.append(InputFailure(str(path), str(exc), path.stem))
+            continue
+        if doc.doc_id in seen:
+            failures.append(
+                InputFailure(
+                    str(path), f"duplicate doc id '{doc.doc_id}' (already read from {seen[doc.doc_id]})", doc.doc_id
+                )
+            )
+            continue
+        seen[doc.doc_id] = str(path)
+        documents.append(doc)
+    return documents, failures
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+_LABELS = (
+    "abstract|background|introduction|objectives?|aims?|purpose|rationale|methods?|materials and methods|"
+    "design|setting|patients|participants|interventions?|measurements|main outcome measures?|results?|"
+    "findings|discussion|conclusions?|interpretation|significance|core tip|summary|highlights|limitations"
+)
+_LABEL_RE = re.compile(rf"^[ \t]*({_LABELS})[ \t]*[:.][ \t]*", re.IGNORECASE)
+# A label inside a paragraph, after a sentence end ("... was induced. Results: ..."); must be capitalised.
+_INLINE_LABEL_RE = re.compile(rf"(?:^|(?<=[.!?])[ \t]+)((?i:{_LABELS}))[ \t]*:[ \t]*", re.MULTILINE)
+# An upper-case heading on its own line, or glued to the first sentence ("STEM CELLSMesenchymal stem cells").
+_HEADING_RE = re.compile(r"^[ \t]*([A-Z][A-Z0-9 ,;'’&()/\-]{3,}?[A-Z0-9)])(?=[A-Z][a-z]|[ \t]*$)", re.MULTILINE)
+# A run of author names "Surname I, Surname I, ... Surname I." (Vancouver style).
+_NAME = r"[A-Z][A-Za-z'’\-]+(?: [A-Z][A-Za-z'’\-]+)? [A-Z]{1,3}"
+_AUTHORS_RE = re.compile(rf"(?<![A-Za-z])(?:{_NAME}, ){{2,}}{_NAME}\.(?=\s|[a-z]|$)")
+_PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
+
+
+def detect_sections(text: str) -> list[Section]:
+    """Find sections in plain text: a title line, labelled paragraphs, upper-case headings, author lists.
+
+    Content between markers belongs to the last section named; text before any marker is ``abstract`` for a
+    short document and ``body`` otherwise. Headings and author lists become non-content spans.
+    """
+    markers: list[tuple[int, int, str, str]] = []  # (start, end, kind, name); content starts at end
+    paragraphs = [m for m in _PARAGRAPH_RE.finditer(text) if m.group().strip()]
+    if len(paragraphs) > 1:
+        first = paragraphs[0]
+        line = first.group()
+        if "\n" not in line.strip() and len(line) < 400 and not _LABEL_RE.match(line) and not _is_heading(line):
+            markers.append((first.start(), first.start(), "title", "title"))
+            markers.append((first.end(), first.end(), "content", ""))
+    for para in paragraphs:
+        label = _LABEL_RE.match(para.group())
+        if label:
+            markers.append((para.start(), para.start() + label.end(), "heading", label.group(1).lower()))
+    for label in _INLINE_LABEL_RE.finditer(text):
+        if label.group(1)[0].isupper() and not any(m[0] <= label.start(1) < max(m[1], m[0] + 1) for m in markers):
+            markers.append((label.start(1), label.end(), "heading", label.group(1).lower()))
+    for heading in _HEADING_RE.finditer(text):
+        words = heading.group(1).split()
+        if len(words) >= 2 or len(heading.group(1)) >= 8:
+            markers.append((heading.start(1), heading.end(1), "heading", heading.group(1).strip().lower()))
+    for authors in _AUTHORS_RE.finditer(text):
+        markers.append((authors.start(), authors.end(), "front_matter", "body"))
+    markers.sort()
+
+    default = "abstract" if len(text) < 6000 else "body"
+    sections: list[Section] = []
+    pos, name = 0, default
+    for start, end, kind, marker_name in markers:
+        if start < pos:
+            continue
+        if kind == "title":
+            pos, name = start, "title"
+            continue
+        if start > pos:
+            sections.append(Section(name, pos, start))
+        if kind == "content":
+            name = default
+            pos = end
+            continue
+        if end > start:
+            sections.append(Section(marker_name, start, end, "heading" if kind == "heading" else kind))
+        name, pos = marker_name, end
+    if pos < len(text):
+        sections.append(Section(name, pos, len(text)))
+    return [s for s in sections if text[s.start : s.end].strip()]
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.isupper() and len(stripped.split()) <= 12

@@ -1,0 +1,196 @@
+"""The extraction job as plain functions: read -> NLP -> claims -> tables -> files.
+
+``pipeline.flows`` wraps these in Prefect tasks; everything here runs and is tested without Prefect.
+Unchanged documents are not processed again: results are cached in a SQLite database in the output folder,
+keyed by the document's content hash and the pipeline version (code, knowledge base, cues and config).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import __version__, claims, cues, paths
+from pipeline.documents import Document, InputFailure
+from pipeline.kb import load_kb
+from pipeline.nlp import build_nlp, process
+from pipeline.outputs import merge_with_previous, read_table, write_json, write_table
+from pipeline.schema import EVIDENCE, MENTIONS
+
+log = logging.getLogger("evidence")
+
+
+@dataclass
+class DocResult:
+    doc_id: str
+    content_hash: str
+    claims: list[dict]
+    mentions: list[dict]
+    cached: bool = False
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    out_dir: str
+    started: str
+    inputs: list[dict] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__} | {"ok": self.ok}
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+@lru_cache(maxsize=1)
+def get_nlp():
+    """One pipeline per process (building it loads the KB and the linker index)."""
+    return build_nlp()
+
+
+def pipeline_version(nlp) -> str:
+    """Changes whenever the code version, KB, cues, config or pipeline components change."""
+    h = hashlib.sha256(__version__.encode())
+    h.update(load_kb().content_hash.encode())
+    for path in sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG]:
+        h.update(path.read_bytes())
+    h.update(",".join(nlp.pipe_names).encode())
+    return h.hexdigest()[:16]
+
+
+def versions(nlp) -> dict:
+    found = {
+        "pipeline": __version__,
+        "pipeline_version": pipeline_version(nlp),
+        "kb": load_kb().content_hash,
+        "python": platform.python_version(),
+        "pipes": list(nlp.pipe_names),
+    }
+    for package in ("spacy", "scispacy", "prefect", "pandas", "pyarrow"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- cache
+
+
+class ResultCache:
+    """Per-document results keyed by (doc_id, content hash, pipeline version), in SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with closing(self._connect()) as con, con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS results (doc_id TEXT, content_hash TEXT, version TEXT, "
+                "claims TEXT NOT NULL, mentions TEXT NOT NULL, updated TEXT NOT NULL, "
+                "PRIMARY KEY (doc_id, content_hash, version))"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def get(self, doc_id: str, content_hash: str, version: str) -> DocResult | None:
+        with closing(self._connect()) as con:
+            row = con.execute(
+                "SELECT claims, mentions FROM results WHERE doc_id=? AND content_hash=? AND version=?",
+                (doc_id, content_hash, version),
+            ).fetchone()
+        if row is None:
+            return None
+        return DocResult(doc_id, content_hash, json.loads(row[0]), json.loads(row[1]), cached=True)
+
+    def put(self, results: Iterable[DocResult], version: str) -> None:
+        now = datetime.now(UTC).isoformat()
+        with closing(self._connect()) as con, con:
+            con.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (r.doc_id, r.content_hash, version, json.dumps(r.claims), json.dumps(r.mentions), now)
+                    for r in results
+                ],
+            )
+
+
+# ---------------------------------------------------------------------------------------------- stages
+
+
+def batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def process_batch(documents: list[Document]) -> list[DocResult]:
+    """NLP and claims for a batch of documents (the unit of work of the extract flow)."""
+    nlp = get_nlp()
+    kb = load_kb()
+    lexicon = cues.load_lexicon()
+    results = []
+    for document, doc in process(nlp, documents):
+        extraction = claims.extract(document, doc, kb, lexicon)
+        results.append(DocResult(document.doc_id, document.content_hash, extraction.claims, extraction.mentions))
+    return results
+
+
+def build_tables(results: list[DocResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    claim_rows = [row for r in results for row in r.claims]
+    mention_rows = [row for r in results for row in r.mentions]
+    evidence = pd.DataFrame(claim_rows, columns=EVIDENCE.names)
+    mentions = pd.DataFrame(mention_rows, columns=MENTIONS.names)
+    return evidence, mentions
+
+
+def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path) -> None:
+    """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level."""
+    evidence, mentions = build_tables(results)
+    run_dir = out_dir / "runs" / report.run_id
+    write_table(evidence, EVIDENCE, run_dir)
+    write_table(mentions, MENTIONS, run_dir, formats=("csv", "jsonl"))
+    processed = {r.doc_id for r in results}
+    merged_evidence = merge_with_previous(evidence, read_table(out_dir, EVIDENCE), processed)
+    merged_mentions = merge_with_previous(mentions, read_table(out_dir, MENTIONS), processed)
+    report.outputs = [str(p) for p in write_table(merged_evidence, EVIDENCE, out_dir)]
+    report.outputs += [str(p) for p in write_table(merged_mentions, MENTIONS, out_dir, formats=("csv", "jsonl"))]
+    report.counts.update({"claims": len(evidence), "mentions": len(mentions), "claims_in_table": len(merged_evidence)})
+    write_json(run_dir / "run_report.json", report.as_dict())
+    write_json(out_dir / "run_report.json", report.as_dict())
+
+
+def failure_record(failure: InputFailure) -> dict:
+    return {"path": failure.path, "doc_id": failure.doc_id, "problem": failure.problem}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def elapsed(since: float) -> float:
+    return round(time.perf_counter() - since, 3)

@@ -1,0 +1,38 @@
+from pipeline import cues
+
+
+def test_citations_expand_runs_and_ranges():
+    assert cues.citations("insults [1][2][3] . More [6,7] and [9–11], [12]") == [1, 2, 3, 6, 7, 9, 10, 11, 12]
+    assert cues.citations("[9-11]") == cues.citations("[9][10][11]") == [9, 10, 11]
+    assert cues.citations("no refs (Figure 1)") == []
+
+
+def test_doses_as_written():
+    text = "1 x 10^6 cells, 2x10(6) cells/kg, 30 ug of EVs, 2.2 x 10^8 particles, 5 × 10^5 MSCs, 100 μg, 2 mg/kg, 50 g"
+    assert cues.doses(text) == [
+        "1 x 10^6 cells",
+        "2x10(6) cells/kg",
+        "30 ug",
+        "2.2 x 10^8 particles",
+        "5 × 10^5",
+        "100 μg",
+        "2 mg/kg",
+    ]
+
+
+def test_routes_and_timing():
+    lexicon = cues.load_lexicon()
+    assert cues.routes("via the tail vein or i.p. or under the renal capsule", lexicon) == [
+        "intravenous",
+        "intraperitoneal",
+        "subcapsular",
+    ]
+    assert cues.timings("given 24 h after reperfusion and at reperfusion, or before ischemia", lexicon) == [
+        "24 h after reperfusion",
+        "at reperfusion",
+        "before ischemia",
+    ]
+
+
+def test_trial_ids():
+    assert cues.trial_ids("NCT01602328 (phase 2) and ISRCTN12345678; NCT01602328") == ["NCT01602328", "ISRCTN12345678"]

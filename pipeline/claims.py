@@ -38,6 +38,7 @@ THERAPY_WORDS = re.compile(
     r"they|these cells|cells)\b",
     re.I,
 )
+TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
 
@@ -78,11 +79,12 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
         flat = [m for rows in sentence_mentions for m in rows]
         in_content = section is None or section.kind == "content"
         has_claim = in_content and any(m["category"] in CLAIM_CATEGORIES and m["concept_id"] for m in flat)
-        own_type = _study_type_cue(text, flat, lexicon)
-        if own_type != "unknown":
-            last_study_type = own_type
+        strong, weak = _study_type_cues(text, lexicon)
+        if strong != "unknown" or weak != "unknown":
+            last_study_type = strong if strong != "unknown" else weak
         if has_claim:
             row = _claim_row(document, section.name if section else "", index, start, end, text, ents, kb, lexicon)
+            own_type = strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak
             occurrences[text] += 1
             row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
             if review:
@@ -171,7 +173,7 @@ def _claim_row(
                     origins.append(concept.canonical_name)
                 continue
             field = FIELD_OF_CATEGORY.get(concept.category)
-            if field is None:
+            if field is None or (concept.generic and _next_to_specific(ents, k, concept.category, kb)):
                 continue
             if concept.canonical_name not in values[field]:
                 values[field].append(concept.canonical_name)
@@ -214,7 +216,7 @@ def _claim_row(
             "negated": negated,
             "hedged": hedged,
             "dose": cues.doses(text),
-            "route": cues.routes(text, lexicon),
+            "route": _therapy_routes(text, start, ents, kb, lexicon),
             "timing": cues.timings(text, lexicon),
             "trial_id": cues.trial_ids(text),
             "confidence": round(confidence, 3),
@@ -236,6 +238,46 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     return bool(categories & {"cell_source", "cell_product"})
 
 
+def _therapy_routes(text: str, offset: int, ents: list[Span], kb: KnowledgeBase, lexicon: cues.Lexicon) -> list[str]:
+    """Routes of the therapy: a route phrase counts unless an injury agent is closer to it than any cell
+    product ("cisplatin (6 mg/kg, i.p.)" is the route of cisplatin)."""
+    anchors = []
+    for ent in ents:
+        categories = {
+            kb.concepts[c].category for c in (ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ()))
+        }
+        for category in categories & {"cell_product", "injury_model"}:
+            anchors.append((ent.start_char - offset, ent.end_char - offset, category))
+    found: list[str] = []
+    for name, start, end in cues.route_matches(text, lexicon):
+        owner = None
+        best = None
+        for a_start, a_end, category in anchors:
+            between = text[a_end:start] if a_end <= start else text[end:a_start]
+            if category == "injury_model" and TIME_REFERENCE.search(between):
+                continue  # "via the tail vein 1 h after cisplatin": cisplatin is a time reference here
+            distance = len(between)
+            if best is None or distance < best:
+                best, owner = distance, category
+        if owner in (None, "cell_product") and name not in found:
+            found.append(name)
+    return found
+
+
+def _next_to_specific(ents: list[Span], k: int, category: str, kb: KnowledgeBase) -> bool:
+    """A generic concept right beside a specific one of its category names the same thing
+    ("cisplatin nephrotoxicity", "nephrotoxicity of gentamicin"): keep only the specific one."""
+    ent = ents[k]
+    for j in (k - 1, k, k + 1):
+        if 0 <= j < len(ents):
+            other = ents[j]
+            gap = other.start - ent.end if j > k else (ent.start - other.end if j < k else 0)
+            concepts = other._.evidence_concepts or ((other.kb_id_,) if other.kb_id_ else ())
+            if gap <= 3 and any(kb.concepts[c].category == category and not kb.concepts[c].generic for c in concepts):
+                return True
+    return False
+
+
 def _mention_confidence(ent: Span) -> float:
     method = ent._.evidence_method or "dictionary"
     if method.endswith("+linker"):
@@ -251,6 +293,10 @@ def _negated(text: str, lexicon: cues.Lexicon) -> bool:
 
 
 def _direction(text: str, outcomes: list[tuple[Span, str]], has_product: bool, lexicon: cues.Lexicon) -> str:
+    """Direction of the therapy's effect; a sentence that names no therapy ("AKI increases mortality")
+    states none."""
+    if not (has_product or THERAPY_WORDS.search(text)):
+        return "unclear"
     labels: set[str] = set()
     blocked = [(m.start(), m.end()) for m in lexicon.no_effect.finditer(text)]
     if blocked:
@@ -261,7 +307,7 @@ def _direction(text: str, outcomes: list[tuple[Span, str]], has_product: bool, l
         if not any(s <= m.start() < e for s, e in blocked):
             labels.add("beneficial")
             break
-    if outcomes and (has_product or THERAPY_WORDS.search(text)):
+    if outcomes:
         offset = outcomes[0][0].sent.start_char
         for verb_re, sense in ((lexicon.up, "up"), (lexicon.down, "down")):
             for m in verb_re.finditer(text):
@@ -303,10 +349,15 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon) 
     return "background"
 
 
-def _study_type_cue(text: str, mentions: list[dict], lexicon: cues.Lexicon) -> str:
+def _study_type_cues(text: str, lexicon: cues.Lexicon) -> tuple[str, str]:
+    """(strong, weak) study-type cue of a sentence: trial ids, "in vitro", cell lines are strong; species words
+    and "patients" are weak (they only type findings and methods, not background statements)."""
+    strong = weak = "unknown"
     if cues.trial_ids(text):
-        return "clinical"
+        strong = "clinical"
     for kind in STUDY_PRIORITY:
-        if lexicon.study_type[kind].search(text):
-            return kind
-    return "unknown"
+        if strong == "unknown" and lexicon.study_type[kind].search(text):
+            strong = kind
+        if weak == "unknown" and lexicon.study_type_weak[kind].search(text):
+            weak = kind
+    return strong, weak

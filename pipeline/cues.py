@@ -37,6 +37,7 @@ class Lexicon:
     method: re.Pattern[str]
     review_markers: re.Pattern[str]
     study_type: dict[str, re.Pattern[str]]
+    study_type_weak: dict[str, re.Pattern[str]]
     routes: list[tuple[str, re.Pattern[str]]]
     timing: list[re.Pattern[str]]
     polarity_up: frozenset[str]
@@ -61,7 +62,8 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         finding=_phrases_re(epistemics["finding"]),
         method=_phrases_re(epistemics["method"]),
         review_markers=_phrases_re(epistemics["review_markers"]),
-        study_type={k: _phrases_re(v) for k, v in context["study_type"].items()},
+        study_type={k: _phrases_re(v) for k, v in context["study_type"]["strong"].items()},
+        study_type_weak={k: _phrases_re(v) for k, v in context["study_type"]["weak"].items()},
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
         timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
         polarity_up=frozenset(polarity["up"]),
@@ -117,7 +119,7 @@ _UNIT = (
     r"units?|U)(?:\s*(?:/|per)\s*(?:kg|g|mouse|rat|animal|kidney|ml|mL|body weight|day|d))?"
 )
 _DOSE_RE = re.compile(
-    rf"(?<![\w.])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
+    rf"(?<![\w.\-])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
     rf"{_NUM}{_POWER}(?:\s*{_UNIT})?)(?![\w])"
 )
 
@@ -127,8 +129,8 @@ def doses(text: str) -> list[str]:
     found: list[str] = []
     for m in _DOSE_RE.finditer(text):
         value = m.group(0).strip()
-        if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:g|U|units?)", value):
-            continue  # "2 g" / "5 U" alone are rarely a cell or EV dose
+        if re.search(r"(?:^|[\d\s])(?:mg|g|ml|mL|U|units?)(?:\s*(?:/|per)\s*\w+(?: \w+)?)?$", value):
+            continue  # mg/kg, ml/kg, g, U: doses of the injuring drug or reagents, not of cells or vesicles
         if value not in found:
             found.append(value)
     return found
@@ -139,6 +141,12 @@ def doses(text: str) -> list[str]:
 
 def routes(text: str, lexicon: Lexicon) -> list[str]:
     return [name for name, pattern in lexicon.routes if pattern.search(text)]
+
+
+def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
+    """Every route phrase in ``text`` as (canonical route, start, end), in text order."""
+    found = [(name, m.start(), m.end()) for name, pattern in lexicon.routes for m in pattern.finditer(text)]
+    return sorted(found, key=lambda x: x[1])
 
 
 def timings(text: str, lexicon: Lexicon) -> list[str]:

@@ -36,6 +36,7 @@ class Concept:
     ontology_id: str = ""
     id_source: str = ""
     requires_context: bool = False
+    generic: bool = False  # e.g. "nephrotoxicity": dropped beside a specific model of its category
     definition: str = ""
 
 
@@ -104,6 +105,7 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
                 ontology_id=record.get("ontology_id", "") or "",
                 id_source=record.get("id_source", "") or "",
                 requires_context=bool(record.get("requires_context", False)),
+                generic=bool(record.get("generic", False)),
                 definition=record.get("definition", "") or "",
             )
         except KeyError as exc:

@@ -110,7 +110,8 @@ class KBRuler:
         for span in doc.spans.get("ner", []):
             candidates.append((span, (), f"ner:{span.label_}", ""))
         candidates = self._with_abbreviations(doc, candidates)
-        candidates = [c for c in candidates if self._context_ok(c[0], c[1])]
+        products = [c[0] for c in candidates if any(x.startswith("cell_product:") for x in c[1])]
+        candidates = [c for c in candidates if self._context_ok(c[0], c[1], products)]
 
         best: dict[tuple[int, int], tuple[Span, tuple[str, ...], str, str]] = {}
         for cand in candidates:
@@ -201,14 +202,19 @@ class KBRuler:
                 candidates.append((short, (), "abbreviation", ""))
         return candidates
 
-    def _context_ok(self, span: Span, concepts: tuple[str, ...]) -> bool:
+    def _context_ok(self, span: Span, concepts: tuple[str, ...], products: list[Span]) -> bool:
+        """An organ is a cell source only next to cells ("glomerular MSCs", "kidney-derived") or after a source
+        cue within a few words ("niches of MSC-like cells, such as the kidney")."""
         if len(concepts) != 1:
             return True
         concept = self.kb.concepts[concepts[0]]
         if not concept.requires_context:
             return True
-        sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
-        text = sent.text.lower()
+        doc = span.doc
+        if any(0 <= p.start - span.end <= 1 for p in products):
+            return True
+        window = doc[max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 8) : span.end + 2]
+        text = window.text.lower()
         return any(cue in text for cue in self.source_cues)
 
 

@@ -8,7 +8,7 @@ def test_citations_expand_runs_and_ranges():
 
 
 def test_doses_as_written():
-    text = "1 x 10^6 cells, 2x10(6) cells/kg, 30 ug of EVs, 2.2 x 10^8 particles, 5 × 10^5 MSCs, 100 μg, 2 mg/kg, 50 g"
+    text = "1 x 10^6 cells, 2x10(6) cells/kg, 30 ug of EVs, 2.2 x 10^8 particles, 5 × 10^5 MSCs, 100 μg, HK-2 cells"
     assert cues.doses(text) == [
         "1 x 10^6 cells",
         "2x10(6) cells/kg",
@@ -16,8 +16,11 @@ def test_doses_as_written():
         "2.2 x 10^8 particles",
         "5 × 10^5",
         "100 μg",
-        "2 mg/kg",
     ]
+
+
+def test_drug_doses_are_not_cell_doses():
+    assert cues.doses("cisplatin (20 mg/kg, i.p.) and glycerol 8 mL/kg, 50 g, 5 U heparin") == []
 
 
 def test_routes_and_timing():

@@ -66,7 +66,9 @@ class Score:
     def as_dict(self) -> dict:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else None
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-        f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        # F1 = 2tp / (2tp + fp + fn): 0 when one side is empty, undefined only when both are.
+        total = 2 * self.tp + self.fp + self.fn
+        f = 2 * self.tp / total if total else None
         return {
             "precision": _round(p),
             "recall": _round(r),
@@ -84,10 +86,16 @@ def _round(x):
 # ---------------------------------------------------------------------------------------------- loading
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
 def _split(value) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if hasattr(value, "tolist"):  # numpy arrays from Parquet list columns
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if not _missing(v)]
+    if _missing(value):
         return []
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
@@ -113,7 +121,7 @@ def load_table(path: Path, kb: KnowledgeBase | None = None) -> pd.DataFrame:
         values = frame[name].map(_split) if name in frame.columns else [[] for _ in range(len(frame))]
         out[name] = [[_normalize(name, v, kb) for v in vs] for vs in values]
     for name in SCALAR_FIELDS:
-        out[name] = frame[name].map(lambda v: "" if v is None else str(v).strip()) if name in frame.columns else ""
+        out[name] = frame[name].map(lambda v: "" if _missing(v) else str(v).strip()) if name in frame.columns else ""
     for name in BOOL_FIELDS:
         out[name] = (
             frame[name].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))

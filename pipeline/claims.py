@@ -38,6 +38,7 @@ THERAPY_WORDS = re.compile(
     r"they|these cells|cells)\b",
     re.I,
 )
+NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -161,9 +162,9 @@ def _claim_row(
     ids: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS}
     origins: list[str] = []
     scores: list[float] = []
-    outcome_spans: list[tuple[Span, str]] = []
+    targets: list[tuple[Span, str]] = []  # (mention, the direction that is good for it)
     for k, ent in enumerate(ents):
-        concepts = ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
+        concepts = _concepts(ent)
         if ent._.evidence_origin and ent._.evidence_origin not in origins:
             origins.append(ent._.evidence_origin)
         for concept_id in concepts:
@@ -175,16 +176,19 @@ def _claim_row(
             field = FIELD_OF_CATEGORY.get(concept.category)
             if field is None or (concept.generic and _next_to_specific(ents, k, concept.category, kb)):
                 continue
+            if concept.category == "cell_product" and not concept.cell_free and _parent_of_product(ents, k, kb):
+                continue
             if concept.canonical_name not in values[field]:
                 values[field].append(concept.canonical_name)
                 ids[field].append(concept.ontology_id)
-            if concept.category == "outcome":
-                outcome_spans.append((ent, concept.canonical_name))
+            good = _good_direction(concept.category, concept.canonical_name, lexicon)
+            if good:
+                targets.append((ent, good))
         scores.append(_mention_confidence(ent))
 
     negated = _negated(text, lexicon)
     hedged = bool(lexicon.hedge.search(text))
-    direction = _direction(text, outcome_spans, bool(values["cell_product"]), lexicon)
+    direction = _direction(text, start, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon)
     claim_type = _claim_type(text, direction, hedged, lexicon)
     if claim_type == "aim":
         direction = "unclear"
@@ -292,45 +296,88 @@ def _negated(text: str, lexicon: cues.Lexicon) -> bool:
     return bool(lexicon.negation.search(cleaned))
 
 
-def _direction(text: str, outcomes: list[tuple[Span, str]], has_product: bool, lexicon: cues.Lexicon) -> str:
-    """Direction of the therapy's effect; a sentence that names no therapy ("AKI increases mortality")
-    states none."""
-    if not (has_product or THERAPY_WORDS.search(text)):
+def _direction(
+    text: str,
+    offset: int,
+    targets: list[tuple[Span, str]],
+    has_product: bool,
+    has_injury: bool,
+    lexicon: cues.Lexicon,
+) -> str:
+    """Direction of the therapy's effect stated in a sentence.
+
+    Cue phrases give beneficial / no effect / harmful; change verbs ("reduced", "increased") take their sense
+    from the outcome or mediator they govern ("reduced apoptosis" is beneficial, "reduced survival" harmful); a
+    negated cue ("did not enhance", "failed to reduce") is no effect; several senses make it mixed. A sentence
+    about the injury with no therapy in it ("AKI increases mortality") states no direction.
+    """
+    if has_injury and not (has_product or THERAPY_WORDS.search(text)):
         return "unclear"
     labels: set[str] = set()
     blocked = [(m.start(), m.end()) for m in lexicon.no_effect.finditer(text)]
     if blocked:
         labels.add("no_effect")
-    if lexicon.harmful.search(text):
+
+    def negated_cue(m: re.Match) -> bool:
+        if any(s <= m.start() < e for s, e in blocked):
+            return True
+        if NEGATED_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
+            labels.add("no_effect")
+            return True
+        return False
+
+    if any(not negated_cue(m) for m in lexicon.harmful.finditer(text)):
         labels.add("harmful")
-    for m in lexicon.beneficial.finditer(text):
-        if not any(s <= m.start() < e for s, e in blocked):
-            labels.add("beneficial")
-            break
-    if outcomes:
-        offset = outcomes[0][0].sent.start_char
-        for verb_re, sense in ((lexicon.up, "up"), (lexicon.down, "down")):
-            for m in verb_re.finditer(text):
-                if any(s <= m.start() < e for s, e in blocked):
-                    continue
-                name = _nearest_outcome(m.start() + offset, m.end() + offset, outcomes)
-                if name is None:
-                    continue
-                good = "up" if name in lexicon.polarity_up else "down"
-                labels.add("beneficial" if sense == good else "harmful")
+    if any(not negated_cue(m) for m in lexicon.beneficial.finditer(text)):
+        labels.add("beneficial")
+    for verb_re, sense in ((lexicon.up, "up"), (lexicon.down, "down")):
+        for m in verb_re.finditer(text):
+            good = _nearest_target(m.start() + offset, m.end() + offset, targets)
+            if good is None or negated_cue(m):
+                continue
+            labels.add("beneficial" if sense == good else "harmful")
     if len(labels) > 1:
         return "mixed"
     return labels.pop() if labels else "unclear"
 
 
-def _nearest_outcome(start: int, end: int, outcomes: list[tuple[Span, str]], window: int = 80) -> str | None:
-    """The outcome a change verb governs: the first after it ("reduced apoptosis"), else the closest before it
-    ("creatinine was reduced"), within ``window`` characters."""
-    after = [(ent.start_char - end, name) for ent, name in outcomes if 0 <= ent.start_char - end <= window]
+def _nearest_target(start: int, end: int, targets: list[tuple[Span, str]], window: int = 80) -> str | None:
+    """The good direction of what a change verb governs: the first outcome/mediator after it ("reduced
+    apoptosis"), else the closest before it ("creatinine was reduced"), within ``window`` characters."""
+    after = [(ent.start_char - end, good) for ent, good in targets if 0 <= ent.start_char - end <= window]
     if after:
         return min(after)[1]
-    before = [(start - ent.end_char, name) for ent, name in outcomes if 0 <= start - ent.end_char <= window // 2]
+    before = [(start - ent.end_char, good) for ent, good in targets if 0 <= start - ent.end_char <= window // 2]
     return min(before)[1] if before else None
+
+
+def _good_direction(category: str, name: str, lexicon: cues.Lexicon) -> str | None:
+    if category == "outcome":
+        return "up" if name in lexicon.polarity_up else "down"
+    if category == "mediator":
+        return lexicon.mediator_polarity.get(name)
+    return None
+
+
+def _concepts(ent: Span) -> tuple[str, ...]:
+    return ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
+
+
+PARENT_GAP = {"-", "derived", "secreted", "released", "isolated", "conditioned", "'s", "’s"}
+
+
+def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
+    """Cells named as the maker of a cell-free product ("MSC-derived exosomes", "hucMSC-Ex") are not a product
+    given: the product is the vesicles or medium."""
+    ent = ents[k]
+    if any(kb.concepts[c].cell_free for c in _concepts(ent)):
+        return True
+    if k + 1 < len(ents):
+        nxt = ents[k + 1]
+        gap = [t.lower_ for t in ent.doc[ent.end : nxt.start]]
+        if len(gap) <= 3 and all(t in PARENT_GAP for t in gap):
+            return any(kb.concepts[c].cell_free for c in _concepts(nxt))
+    return False
 
 
 def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon) -> str:

@@ -41,6 +41,7 @@ class Lexicon:
     routes: list[tuple[str, re.Pattern[str]]]
     timing: list[re.Pattern[str]]
     polarity_up: frozenset[str]
+    mediator_polarity: dict[str, str]
 
 
 @lru_cache(maxsize=2)
@@ -67,6 +68,10 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
         timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
         polarity_up=frozenset(polarity["up"]),
+        mediator_polarity={
+            **{m: "up" for m in polarity["mediators_up"]},
+            **{m: "down" for m in polarity["mediators_down"]},
+        },
     )
 
 

@@ -74,10 +74,11 @@ def get_nlp():
 
 
 def pipeline_version(nlp) -> str:
-    """Changes whenever the code version, KB, cues, config or pipeline components change."""
+    """Changes whenever the code, KB, cues, config or pipeline components change."""
     h = hashlib.sha256(__version__.encode())
     h.update(load_kb().content_hash.encode())
-    for path in sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG]:
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    for path in code + sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG]:
         h.update(path.read_bytes())
     h.update(",".join(nlp.pipe_names).encode())
     return h.hexdigest()[:16]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ class Concept:
     id_source: str = ""
     requires_context: bool = False
     generic: bool = False  # e.g. "nephrotoxicity": dropped beside a specific model of its category
+    cell_free: bool = False  # a product made by cells (EVs, conditioned medium): "MSC-EVs" gives EVs, not MSCs
     definition: str = ""
 
 
@@ -95,6 +97,8 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
     concepts: dict[str, Concept] = {}
     concepts_path = directory / "concepts.jsonl"
     for lineno, record in _read_jsonl(concepts_path, hasher):
+        if not isinstance(record, dict):
+            raise KnowledgeBaseError(f"{concepts_path}:{lineno}: expected a JSON object")
         try:
             concept = Concept(
                 concept_id=record["concept_id"],
@@ -106,6 +110,7 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
                 id_source=record.get("id_source", "") or "",
                 requires_context=bool(record.get("requires_context", False)),
                 generic=bool(record.get("generic", False)),
+                cell_free=bool(record.get("cell_free", False)),
                 definition=record.get("definition", "") or "",
             )
         except KeyError as exc:
@@ -119,9 +124,11 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
     compounds_path = directory / "compounds.jsonl"
     if compounds_path.exists():
         for lineno, record in _read_jsonl(compounds_path, hasher):
-            missing = [c for c in record.get("concepts", []) if c not in concepts]
-            if missing or not record.get("term"):
-                raise KnowledgeBaseError(f"{compounds_path}:{lineno}: unknown concept(s) {missing} or no term")
+            if not isinstance(record, dict) or not record.get("term") or not record.get("concepts"):
+                raise KnowledgeBaseError(f"{compounds_path}:{lineno}: expected an object with 'term' and 'concepts'")
+            missing = [c for c in record["concepts"] if c not in concepts]
+            if missing:
+                raise KnowledgeBaseError(f"{compounds_path}:{lineno}: unknown concept(s) {missing}")
             compounds.append(
                 Compound(
                     term=record["term"],
@@ -135,7 +142,12 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
     if parts_path.exists():
         raw = parts_path.read_bytes()
         hasher.update(raw)
-        parts = json.loads(raw)
+        try:
+            parts = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise KnowledgeBaseError(f"{parts_path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+        if not isinstance(parts, dict) or not all(isinstance(v, dict) for v in parts.values()):
+            raise KnowledgeBaseError(f"{parts_path}: expected an object of part -> {{'concepts': [...]}}")
         for part, entry in parts.items():
             for concept_id in entry.get("concepts", []):
                 if concept_id not in concepts:
@@ -161,12 +173,22 @@ def _read_jsonl(path: Path, hasher: hashlib._Hash):
 # ---------------------------------------------------------------------------------------------- linker
 
 
+def plural_forms(term: str) -> list[str]:
+    """The term and its regular plural (``cell`` -> ``cells``, ``MSC`` -> ``MSCs``, ``patch`` -> ``patches``)."""
+    if not term or not term[-1].isalpha() or term[-1] in "sS":
+        return [term]
+    if term.endswith(("sh", "ch", "x")):
+        return [term, term + "es"]
+    return [term, term + "s"]
+
+
 def scispacy_entities(kb: KnowledgeBase):
     """The KB as scispaCy ``Entity`` records (aliases = synonyms + abbreviations)."""
     from scispacy.linking_utils import Entity
 
     for concept in kb.concepts.values():
-        aliases = sorted({*concept.synonyms, *concept.abbreviations} - {concept.canonical_name})
+        forms = {f for term in (*concept.synonyms, *concept.abbreviations) for f in plural_forms(term)}
+        aliases = sorted(forms - {concept.canonical_name})
         yield Entity(
             concept_id=concept.concept_id,
             canonical_name=concept.canonical_name,
@@ -176,8 +198,12 @@ def scispacy_entities(kb: KnowledgeBase):
         )
 
 
+#: Bump when the index is built differently, so caches built by older code are not reused.
+INDEX_VERSION = "2"
+
+
 def linker_index_dir(kb: KnowledgeBase) -> Path:
-    return paths.CACHE_DIR / f"linker-{kb.content_hash}"
+    return paths.CACHE_DIR / f"linker-v{INDEX_VERSION}-{kb.content_hash}"
 
 
 def build_linker_index(kb: KnowledgeBase, out_dir: Path | None = None) -> Path:
@@ -194,8 +220,10 @@ def build_linker_index(kb: KnowledgeBase, out_dir: Path | None = None) -> Path:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     out_dir = out_dir or linker_index_dir(kb)
-    if LinkerPaths.from_directory(out_dir).is_locally_cached() if out_dir.is_dir() else False:
-        return out_dir
+    if out_dir.is_dir():
+        if LinkerPaths.from_directory(out_dir).is_locally_cached():
+            return out_dir
+        shutil.rmtree(out_dir, ignore_errors=True)  # an incomplete index from an older or broken build
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out_dir.name + ".", dir=out_dir.parent))
     scikb = SciKB(list(scispacy_entities(kb)))
@@ -216,10 +244,10 @@ def build_linker_index(kb: KnowledgeBase, out_dir: Path | None = None) -> Path:
     index.saveIndex(target.ann_index)
     try:
         os.replace(tmp, out_dir)
-    except OSError:  # another process finished first: keep theirs
-        import shutil
-
+    except OSError:  # another process finished first: keep theirs if it is complete
         shutil.rmtree(tmp, ignore_errors=True)
+        if not LinkerPaths.from_directory(out_dir).is_locally_cached():
+            raise KnowledgeBaseError(f"{out_dir}: could not write the linker index") from None
     return out_dir
 
 

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline import paths
-from pipeline.kb import KnowledgeBase, load_kb
+from pipeline.kb import KnowledgeBase, load_kb, plural_forms
 
 for _name, _default in (
     ("evidence_concepts", ()),
@@ -38,23 +38,6 @@ for _name, _default in (
     Span.set_extension(_name, default=_default, force=True)
 
 _SPLIT_COMPOUND = re.compile(r"[-/]")
-
-
-def plural_forms(term: str) -> list[str]:
-    """The term and its regular plural (``cell`` -> ``cells``, ``MSC`` -> ``MSCs``)."""
-    forms = [term]
-    if not term or not term[-1].isalpha():
-        return forms
-    last = term[-1]
-    if last in "sS":
-        return forms
-    if term.endswith(("sh", "ch", "x")):
-        forms.append(term + "es")
-    elif last.isupper() or term[-2:-1].isupper():
-        forms.append(term + "s")
-    else:
-        forms.append(term + "s")
-    return forms
 
 
 @Language.factory("evidence_kb_ruler", default_config={"kb_dir": "", "source_cues": ""})
@@ -80,12 +63,13 @@ class KBRuler:
             self.keys[concept.concept_id] = ((concept.concept_id,), "")
         for i, compound in enumerate(kb.compounds):
             key = f"compound:{i}"
-            self.keys[key] = (compound.concepts, compound.origin)
+            self.keys[key] = (_head_first(compound.concepts), compound.origin)
             target = exact_terms if compound.case_sensitive else lower_terms
             for form in plural_forms(compound.term):
                 target.setdefault(key, set()).add(form if compound.case_sensitive else form.lower())
         for key, terms in lower_terms.items():
-            self.lower.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
+            variants = {v for term in terms for v in _hyphen_case_variants(term)}
+            self.lower.add(key, list(nlp.tokenizer.pipe(sorted(variants))))
         for key, terms in exact_terms.items():
             self.exact.add(key, list(nlp.tokenizer.pipe(sorted(terms))))
         cues_path = Path(source_cues) if source_cues else paths.CUES_DIR / "cell_source_context.json"
@@ -160,10 +144,7 @@ class KBRuler:
                 has_product = has_product or concept_id.startswith("cell_product:")
         if not has_product or len(concepts) < 2:
             return None
-        # Product last in the surface form is the product given (MSC-EVs are EVs): put it first.
-        products = [c for c in concepts if c.startswith("cell_product:")]
-        ordered = [products[-1]] + [c for c in concepts if c != products[-1]]
-        return tuple(ordered), origin
+        return _head_first(tuple(concepts)), origin
 
     def _with_abbreviations(self, doc: Doc, candidates: list) -> list:
         """Give each short form the concepts found in its long form (scispaCy's abbreviation detector)."""
@@ -192,8 +173,7 @@ class KBRuler:
                         if concept_id not in concepts:
                             concepts.append(concept_id)
                     origin = origin or cand[3]
-                # The head of the long form comes last ("bone marrow-derived MSCs"): make it primary.
-                by_long[key] = (tuple(concepts[-1:] + concepts[:-1]), origin)
+                by_long[key] = (_head_first(tuple(concepts)), origin)
             concepts, origin = by_long[key]
             if concepts:
                 candidates.append((short, concepts, "abbreviation", origin))
@@ -216,6 +196,22 @@ class KBRuler:
         window = doc[max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 8) : span.end + 2]
         text = window.text.lower()
         return any(cue in text for cue in self.source_cues)
+
+
+def _head_first(concepts: tuple[str, ...]) -> tuple[str, ...]:
+    """The product named last is the product given (MSC-EVs are EVs): make it the primary concept."""
+    products = [c for c in concepts if c.startswith("cell_product:")]
+    if not products:
+        return tuple(concepts)
+    return (products[-1], *[c for c in concepts if c != products[-1]])
+
+
+def _hyphen_case_variants(term: str) -> list[str]:
+    """Lower-case synonyms tokenize like lower-case text ("sprague - dawley"); text often has a capital after the
+    hyphen ("Sprague-Dawley", one token). Matching is on LOWER, so a variant with capitals after hyphens covers it."""
+    if "-" not in term:
+        return [term]
+    return [term, re.sub(r"-([a-z])", lambda m: "-" + m.group(1).upper(), term)]
 
 
 def _priority(cand) -> int:

@@ -1,0 +1,60 @@
+"""The real pipeline on short texts: entities, concepts, how they were found."""
+
+from pipeline.documents import Document, detect_sections
+from pipeline.nlp import process
+
+
+def ents(nlp, text):
+    document = Document("t", text, sections=detect_sections(text))
+    _, doc = next(process(nlp, [document]))
+    return [(e.text, e._.evidence_concepts, e._.evidence_method) for e in doc.ents]
+
+
+def test_pipeline_components(nlp):
+    assert nlp.pipe_names[:4] == ["evidence_sentences", "abbreviation_detector", "evidence_kb_ruler", "evidence_linker"]
+
+
+def test_abbreviation_takes_concepts_of_its_long_form(nlp):
+    text = (
+        "Bone marrow-derived mesenchymal stem cells (BM-MSCs) were given to Sprague-Dawley rats with "
+        "cisplatin-induced AKI. BM-MSCs reduced serum creatinine and BUN."
+    )
+    bm_msc = ("cell_product:msc", "cell_source:bone marrow")
+    assert ents(nlp, text) == [
+        ("Bone marrow-derived mesenchymal stem cells", bm_msc, "dictionary"),
+        ("BM-MSCs", bm_msc, "abbreviation"),
+        ("Sprague-Dawley rats", ("species:rat",), "dictionary"),
+        ("cisplatin-induced AKI", ("injury_model:cisplatin", "injury_model:acute kidney injury"), "dictionary"),
+        ("BM-MSCs", bm_msc, "abbreviation"),
+        ("serum creatinine", ("outcome:serum creatinine",), "dictionary"),
+        ("BUN", ("outcome:blood urea nitrogen",), "dictionary"),
+    ]
+
+
+def test_compounds_and_slashed_names(nlp):
+    assert ents(nlp, "Gl-MSC-MVs protected mice from I/R injury via IGF-1/HGF.") == [
+        ("Gl-MSC-MVs", ("cell_product:microvesicles", "cell_source:kidney", "cell_product:msc"), "compound"),
+        ("mice", ("species:mouse",), "dictionary"),
+        ("I/R injury", ("injury_model:ischemia-reperfusion injury",), "dictionary"),
+        ("IGF-1", ("mediator:igf-1",), "dictionary"),
+        ("HGF", ("mediator:hgf",), "dictionary"),
+    ]
+
+
+def test_linker_normalizes_an_unknown_long_form(nlp):
+    found = ents(nlp, "We used mesenchymal stem-cells (MESC) from rats. MESC reduced apoptosis.")
+    assert found == [
+        ("MESC", ("cell_product:msc",), "abbreviation+linker"),
+        ("rats", ("species:rat",), "dictionary"),
+        ("MESC", ("cell_product:msc",), "abbreviation+linker"),
+        ("apoptosis", ("outcome:apoptosis",), "dictionary"),
+    ]
+
+
+def test_organ_is_a_cell_source_only_as_origin_of_cells(nlp):
+    text = "Other organs have niches of MSC-like cells, such as the kidney. MSCs homed to the injured kidney."
+    assert ents(nlp, text) == [
+        ("MSC-like cells", ("cell_product:msc",), "dictionary"),
+        ("kidney", ("cell_source:kidney",), "dictionary"),
+        ("MSCs", ("cell_product:msc",), "dictionary"),
+    ]

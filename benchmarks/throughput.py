@@ -121,6 +121,12 @@ def count_words(documents: list[Document]) -> int:
 # ---------------------------------------------------------------------------------------------- measurements
 
 
+def worker_peak_rss_mb() -> float:
+    """Largest peak resident memory of a finished child process (the flow's workers), in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MiB (``ru_maxrss`` is KiB on Linux, bytes on macOS)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -183,7 +189,7 @@ def write_texts(documents: list[Document], folder: Path) -> None:
         (folder / f"{document.doc_id}.txt").write_text(document.text, encoding="utf-8")
 
 
-def bench_flow(documents: list[Document], workdir: Path, warmup: int) -> dict[str, Any]:
+def bench_flow(documents: list[Document], workdir: Path, warmup: int, workers: int) -> dict[str, Any]:
     """(b) ``extract_flow`` on the documents as .txt files, after a warm-up flow run on ``warmup`` documents."""
     from pipeline.flows import extract_flow
 
@@ -192,12 +198,14 @@ def bench_flow(documents: list[Document], workdir: Path, warmup: int) -> dict[st
     write_texts(documents, main_in)
 
     t = time.perf_counter()
-    warm_report = extract_flow(inputs=[str(warm_in)], out_dir=str(workdir / "warmup_out"), use_cache=False)
+    warm_report = extract_flow(
+        inputs=[str(warm_in)], out_dir=str(workdir / "warmup_out"), use_cache=False, workers=workers
+    )
     warmup_s = time.perf_counter() - t
 
     words = count_words(documents)
     wall, cpu = time.perf_counter(), time.process_time()
-    report = extract_flow(inputs=[str(main_in)], out_dir=str(workdir / "out"), use_cache=False)
+    report = extract_flow(inputs=[str(main_in)], out_dir=str(workdir / "out"), use_cache=False, workers=workers)
     wall_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
 
     timings, counts = report["timings"], report["counts"]
@@ -243,7 +251,7 @@ def machine_info(argv: list[str]) -> dict[str, Any]:
         "ram_gb": _ram_gb(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": shlex.join([Path(sys.executable).name, *argv]),
+        "command": shlex.join([_shown_path(sys.executable), *argv]),
         "pipeline_source_sha256": source_digest(),
     }
     for package in ("spacy", "scispacy", "prefect", "msc-aki-evidence"):
@@ -265,6 +273,14 @@ def source_digest() -> str:
             digest.update(str(path.relative_to(REPO)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _shown_path(path: str) -> str:
+    """``path`` relative to the working folder when it lies under it (``.venv/bin/python``), else as is."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _cpu_model() -> str:
@@ -368,6 +384,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5, help="documents in the NLP warm-up pass (default: 5)")
     parser.add_argument("--flow-warmup", type=int, default=2, help="documents in the warm-up flow run (default: 2)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"JSON output (default: {DEFAULT_JSON})")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of the flow (default: 2)")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
@@ -388,18 +405,29 @@ def main(argv: list[str] | None = None) -> int:
 
     print("(b) extract flow ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
-        flow = bench_flow(documents, Path(tmp), args.flow_warmup)
+        flow = bench_flow(documents, Path(tmp), args.flow_warmup, args.workers)
         children = children_rss_mb()
     peak = peak_rss_mb()
+    # Worker processes are forked from this one and share its pages copy-on-write; adding their peaks to ours
+    # over-counts, so this total is an upper bound of the memory the run needed.
+    worker_peak = worker_peak_rss_mb()
+    peak_total = round(peak + args.workers * worker_peak, 1) if args.workers > 1 else peak
 
     result: dict[str, Any] = {
         "machine": machine,
         "corpora": str(args.corpora),
         "nlp": nlp,
         "flow": flow,
-        "memory": {"peak_rss_after_nlp_mb": peak_after_nlp, "peak_rss_mb": peak, "children_rss_mb": children},
+        "memory": {
+            "peak_rss_after_nlp_mb": peak_after_nlp,
+            "peak_rss_mb": peak,
+            "worker_peak_rss_mb": worker_peak,
+            "peak_total_upper_bound_mb": peak_total,
+            "children_rss_mb": children,
+        },
+        "workers": args.workers,
     }
-    result["summary"] = verdicts(nlp, flow, peak)
+    result["summary"] = verdicts(nlp, flow, peak_total)
     print_table(result)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

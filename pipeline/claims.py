@@ -74,7 +74,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
         start, end = _trim(sent)
         if end <= start:
             continue
-        text = doc.text[start:end]
+        text = document.text[start:end]  # Doc.text is rebuilt from tokens on each access
         ents = [e for e in sent.ents]
         sentence_mentions = [_mention_rows(document.doc_id, index, ent, kb) for ent in ents]
         flat = [m for rows in sentence_mentions for m in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=paths.OUTPUTS_DIR, help="output folder (default: outputs/)")
     p.add_argument("--batch-size", type=int, default=32, help="documents per task (default: 32)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes for the NLP (default: 2, or 1 on a one-core machine)",
+    )
     p.add_argument(
         "--max-mb",
         type=float,
@@ -78,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 batch_size=args.batch_size,
                 max_bytes=int(args.max_mb * 1e6),
                 use_cache=not args.no_cache,
+                workers=args.workers,
                 progress=not args.no_progress and sys.stderr.isatty(),
             )
             if any(p.exists() for p in args.paths)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import platform
 import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +32,7 @@ from pipeline.documents import Document, InputFailure
 from pipeline.kb import load_kb
 from pipeline.nlp import build_nlp, process
 from pipeline.outputs import merge_with_previous, read_table, write_json, write_table
-from pipeline.schema import EVIDENCE, MENTIONS
+from pipeline.schema import EVIDENCE, MENTIONS, validate
 
 log = logging.getLogger("evidence")
 
@@ -54,6 +57,7 @@ class RunReport:
     timings: dict = field(default_factory=dict)
     versions: dict = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -129,6 +133,21 @@ class ResultCache:
             return None
         return DocResult(doc_id, content_hash, json.loads(row[0]), json.loads(row[1]), cached=True)
 
+    def get_many(self, documents: list[Document], version: str) -> dict[str, DocResult]:
+        """Cached results of the documents whose content and pipeline version are unchanged."""
+        found: dict[str, DocResult] = {}
+        with closing(self._connect()) as con:
+            for doc in documents:
+                row = con.execute(
+                    "SELECT claims, mentions FROM results WHERE doc_id=? AND content_hash=? AND version=?",
+                    (doc.doc_id, doc.content_hash, version),
+                ).fetchone()
+                if row is not None:
+                    found[doc.doc_id] = DocResult(
+                        doc.doc_id, doc.content_hash, json.loads(row[0]), json.loads(row[1]), cached=True
+                    )
+        return found
+
     def put(self, results: Iterable[DocResult], version: str) -> None:
         now = datetime.now(UTC).isoformat()
         with closing(self._connect()) as con, con:
@@ -161,6 +180,35 @@ def process_batch(documents: list[Document]) -> list[DocResult]:
     return results
 
 
+class BatchRunner:
+    """Runs :func:`process_batch` in this process, or in worker processes forked after the pipeline is built.
+
+    Forked workers inherit the built ``nlp`` (KB, matchers, linker index) copy-on-write, so they start in
+    milliseconds; only documents go in and plain row dicts come back. Where ``fork`` is not available, or for
+    ``workers=1``, batches run in this process.
+    """
+
+    def __init__(self, workers: int = 1) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            get_nlp()  # build before forking so every worker inherits it
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+    def run(self, batch: list[Document]) -> list[DocResult]:
+        if self.pool is None:
+            return process_batch(batch)
+        try:
+            return self.pool.submit(process_batch, batch).result()
+        except BrokenProcessPool:
+            log.warning("a worker process died; processing the batch in the main process")
+            return process_batch(batch)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
 def build_tables(results: list[DocResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
     claim_rows = [row for r in results for row in r.claims]
     mention_rows = [row for r in results for row in r.mentions]
@@ -169,18 +217,23 @@ def build_tables(results: list[DocResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return evidence, mentions
 
 
-def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path) -> None:
+def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, started: float | None = None) -> None:
     """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level."""
+    t = time.perf_counter()
     evidence, mentions = build_tables(results)
+    evidence, mentions = validate(evidence, EVIDENCE), validate(mentions, MENTIONS)
     run_dir = out_dir / "runs" / report.run_id
-    write_table(evidence, EVIDENCE, run_dir)
-    write_table(mentions, MENTIONS, run_dir, formats=("csv", "jsonl"))
+    write_table(evidence, EVIDENCE, run_dir, validated=True)
+    write_table(mentions, MENTIONS, run_dir, formats=("csv", "jsonl"), validated=True)
     processed = {r.doc_id for r in results}
     merged_evidence = merge_with_previous(evidence, read_table(out_dir, EVIDENCE), processed)
     merged_mentions = merge_with_previous(mentions, read_table(out_dir, MENTIONS), processed)
     report.outputs = [str(p) for p in write_table(merged_evidence, EVIDENCE, out_dir)]
     report.outputs += [str(p) for p in write_table(merged_mentions, MENTIONS, out_dir, formats=("csv", "jsonl"))]
     report.counts.update({"claims": len(evidence), "mentions": len(mentions), "claims_in_table": len(merged_evidence)})
+    report.timings["write_s"] = elapsed(t)
+    if started is not None:
+        report.timings["total_s"] = elapsed(started)
     write_json(run_dir / "run_report.json", report.as_dict())
     write_json(out_dir / "run_report.json", report.as_dict())
 

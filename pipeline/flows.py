@@ -23,6 +23,7 @@ from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from pipeline import extract as ex  # noqa: E402
@@ -36,14 +37,19 @@ def read_task(inputs: list[str], max_bytes: int):
     return read_documents([Path(p) for p in inputs], max_bytes)
 
 
+#: The flow's worker processes; set while an extract flow runs (not a task parameter: Prefect records those).
+_RUNNER: ex.BatchRunner | None = None
+
+
 @task(name="process-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch_task(batch: list[Document]) -> list[ex.DocResult]:
-    return ex.process_batch(batch)
+    """NLP + claims for one batch of documents, in a worker process when the flow has them."""
+    return _RUNNER.run(batch) if _RUNNER is not None else ex.process_batch(batch)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_task(report: ex.RunReport, results: list[ex.DocResult], out_dir: str) -> None:
-    ex.write_outputs(report, results, Path(out_dir))
+def write_task(report: ex.RunReport, results: list[ex.DocResult], out_dir: str, started: float) -> None:
+    ex.write_outputs(report, results, Path(out_dir), started)
 
 
 @flow(name="extract", validate_parameters=False)
@@ -54,6 +60,7 @@ def extract_flow(
     max_bytes: int = DEFAULT_MAX_BYTES,
     use_cache: bool = True,
     progress: bool = False,
+    workers: int = 2,
 ) -> dict:
     """Extract the evidence table from documents (files or folders; default ``corpus/``) into ``out_dir``."""
     logger = get_run_logger()
@@ -77,37 +84,41 @@ def extract_flow(
     report.timings["load_pipeline_s"] = ex.elapsed(t)
     cache = ex.ResultCache(out / "cache.sqlite") if use_cache else None
 
-    results: list[ex.DocResult] = []
-    todo: list[Document] = []
-    for document in documents:
-        hit = cache.get(document.doc_id, document.content_hash, version) if cache else None
-        if hit:
-            results.append(hit)
-        else:
-            todo.append(document)
-    if cache and results:
+    found = cache.get_many(documents, version) if cache else {}
+    results: list[ex.DocResult] = list(found.values())
+    todo = [d for d in documents if d.doc_id not in found]
+    if results:
         logger.info("skipped %d unchanged documents (cached results)", len(results))
 
+    global _RUNNER
     t = time.perf_counter()
+    _RUNNER = ex.BatchRunner(workers if len(todo) > batch_size else 1)
     bar = tqdm(total=len(todo), unit="doc", desc="extract", disable=not progress or not todo)
-    for batch in ex.batches(todo, batch_size):
-        try:
-            batch_results = process_batch_task(batch)
-        except Exception as exc:  # isolate the failing document(s): retry one at a time
-            logger.warning("batch of %d failed (%s); retrying documents one by one", len(batch), exc)
-            batch_results = []
-            for document in batch:
-                try:
-                    batch_results.extend(ex.process_batch([document]))
-                except Exception as doc_exc:
-                    problem = f"processing failed: {type(doc_exc).__name__}: {doc_exc}"
-                    logger.error("cannot process %s: %s", document.source or document.doc_id, problem)
-                    report.failures.append({"path": document.source, "doc_id": document.doc_id, "problem": problem})
-        if cache:
-            cache.put(batch_results, version)
-        results.extend(batch_results)
-        bar.update(len(batch))
-    bar.close()
+    try:
+        batches = list(ex.batches(todo, batch_size))
+        # quote(): Prefect would otherwise walk every document to resolve futures in the arguments.
+        futures = [process_batch_task.submit(quote(batch)) for batch in batches]
+        for batch, future in zip(batches, futures, strict=True):
+            try:
+                batch_results = future.result()
+            except Exception as exc:  # isolate the failing document(s): one at a time, in this process
+                logger.warning("batch of %d failed (%s); retrying documents one by one", len(batch), exc)
+                batch_results = []
+                for document in batch:
+                    try:
+                        batch_results.extend(ex.process_batch([document]))
+                    except Exception as doc_exc:
+                        problem = f"processing failed: {type(doc_exc).__name__}: {doc_exc}"
+                        logger.error("cannot process %s: %s", document.source or document.doc_id, problem)
+                        report.failures.append({"path": document.source, "doc_id": document.doc_id, "problem": problem})
+            if cache:
+                cache.put(batch_results, version)
+            results.extend(batch_results)
+            bar.update(len(batch))
+    finally:
+        bar.close()
+        _RUNNER.close()
+        _RUNNER = None
     report.timings["process_s"] = ex.elapsed(t)
 
     order = {d.doc_id: i for i, d in enumerate(documents)}
@@ -123,10 +134,15 @@ def extract_flow(
     }
     words = sum(len(d.text.split()) for d in todo)
     report.counts["words_processed"] = words
+    report.settings = {
+        "inputs": inputs,
+        "batch_size": batch_size,
+        "max_bytes": max_bytes,
+        "use_cache": use_cache,
+        "workers": workers,
+    }
     t = time.perf_counter()
-    report.timings["total_s"] = ex.elapsed(started)
-    write_task(report, results, str(out))
-    report.timings["write_s"] = ex.elapsed(t)
+    write_task(report, quote(results), str(out), started)
     logger.info(
         "wrote %d claims, %d mentions to %s (%d documents processed, %d cached, %d failed)",
         report.counts.get("claims", 0),

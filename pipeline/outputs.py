@@ -52,9 +52,12 @@ def to_csv_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
-def write_table(frame: pd.DataFrame, table: Table, out_dir: Path, formats=("csv", "parquet", "jsonl")) -> list[Path]:
-    """Validate ``frame`` against ``table`` and write it in each format; return the paths written."""
-    frame = validate(frame, table)
+def write_table(
+    frame: pd.DataFrame, table: Table, out_dir: Path, formats=("csv", "parquet", "jsonl"), validated: bool = False
+) -> list[Path]:
+    """Validate ``frame`` against ``table`` (unless the caller just did) and write it in each format."""
+    if not validated:
+        frame = validate(frame, table)
     written = []
     for fmt in formats:
         path = out_dir / f"{table.name}.{fmt}"

@@ -43,7 +43,20 @@ class KBLinker:
     def __call__(self, doc: Doc) -> Doc:
         if all(ent.kb_id_ for ent in doc.ents):
             return doc
+        # The stock EntityLinker links doc.ents: give it only the entities the ruler could not resolve.
+        resolved = [ent for ent in doc.ents if ent.kb_id_]
+        meta_of = {
+            (e.start, e.end): (e._.evidence_concepts, e._.evidence_method, e._.evidence_origin, e._.evidence_score)
+            for e in doc.ents
+        }
+        doc.ents = [ent for ent in doc.ents if not ent.kb_id_]
         self.linker(doc)
+        unresolved = list(doc.ents)
+        doc.ents = sorted(resolved + unresolved, key=lambda e: e.start)
+        for ent in doc.ents:
+            concepts, method, origin, score = meta_of[(ent.start, ent.end)]
+            ent._.evidence_concepts, ent._.evidence_method = concepts, method
+            ent._.evidence_origin, ent._.evidence_score = origin, score
         kept: list[Span] = []
         meta = []
         for ent in doc.ents:

@@ -18,6 +18,8 @@ Section spans come from ``doc.user_data["sections"]``: a list of ``(start_char, 
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -80,9 +82,12 @@ class SentenceSplitter:
         forced = _forced_starts(doc, {s[0] for s in sections})
         open_at: list[int] = []
         prev = -1  # index of the previous non-space token
+        # One array write at the end: setting Token.is_sent_start one by one rescans the Doc each time.
+        flags = numpy.full((len(doc), 1), -1, dtype="int64")
         for i, token in enumerate(doc):
             if token.is_space:
-                token.is_sent_start = i == 0
+                if i == 0:
+                    flags[0, 0] = 1
                 continue
             if prev < 0:
                 start = True
@@ -91,14 +96,17 @@ class SentenceSplitter:
                 while open_at and i - open_at[-1] > self.max_bracket_span:
                     open_at.pop()
                 start = i in forced or blank or (not open_at and _ends_sentence(doc, prev, i))
-            token.is_sent_start = start
             if start:
+                flags[i, 0] = 1
                 open_at.clear()
             if token.text in OPENERS:
                 open_at.append(i)
             elif token.text in (")", "]") and open_at:
                 open_at.pop()
             prev = i
+        if len(doc):
+            flags[0, 0] = 1
+            doc.from_array([SENT_START], flags.astype("uint64"))  # spaCy stores -1 as its uint64 wrap-around
         return doc
 
 

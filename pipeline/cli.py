@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse files larger than this many MB (default: 10)",
     )
     p.add_argument("--no-cache", action="store_true", help="re-process documents even if unchanged")
+    p.add_argument(
+        "--no-models", action="store_true", help="knowledge base only: leave out the trained NER models in models/ner/"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     c = sub.add_parser(
@@ -69,7 +72,36 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where to write check.json/check.md (default: the evidence table's folder)",
     )
+    t = sub.add_parser(
+        "train",
+        help="train an NER model from the public corpora",
+        description="Train the NER model of a corpus (train + dev, steps chosen on dev) from "
+        "../shared/corpora and evaluate it on the test split.",
+    )
+    t.add_argument("corpus", choices=("bc5cdr", "bionlp13cg", "jnlpba"), help="which corpus / model")
+    t.add_argument("--out", type=Path, default=None, help="model folder (default: models/ner/<corpus>)")
+    t.add_argument(
+        "--corpora", type=Path, default=None, help="corpora root (default: ../shared/corpora or $EVIDENCE_CORPORA)"
+    )
+    t.add_argument("--train-only", action="store_true", help="train on the train split only (no dev)")
+    t.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (default: as chosen)")
+
+    e = sub.add_parser(
+        "evaluate",
+        help="re-compute a model's test figures",
+        description="Strict entity-level P/R/F1, overall and per type: by character offsets on the "
+        "raw test documents and with spaCy's scorer on the IOB test file.",
+    )
+    e.add_argument("model", type=Path, help="model folder, e.g. models/ner/bc5cdr")
+    e.add_argument("corpus", choices=("bc5cdr", "bionlp13cg", "jnlpba"), help="corpus to evaluate on")
+    e.add_argument("--corpora", type=Path, default=None, help="corpora root (default: ../shared/corpora)")
+    e.add_argument("--split", default="test", choices=("test", "dev"), help="split (default: test)")
     return parser
+
+
+def _corpora_error(exc: Exception) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                 max_bytes=int(args.max_mb * 1e6),
                 use_cache=not args.no_cache,
                 workers=args.workers,
+                use_models=not args.no_models,
                 progress=not args.no_progress and sys.stderr.isatty(),
             )
             if any(p.exists() for p in args.paths)
@@ -118,6 +151,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"claims: {json.dumps(result['claims'])}")
         print(f"document-level F1: {json.dumps(summary)}")
         print(f"wrote {out / 'check.json'} and {out / 'check.md'}")
+        return 0
+    if args.command in ("train", "evaluate"):
+        from pipeline.corpora import CorpusNotFoundError as CorpusError
+        from pipeline.flows import evaluate_flow, train_flow
+
+        corpora = str(args.corpora) if args.corpora else None
+        try:
+            if args.command == "train":
+                result = train_flow(
+                    corpus=args.corpus,
+                    out_dir=str(args.out) if args.out else None,
+                    corpora_dir=corpora,
+                    include_dev=not args.train_only,
+                    max_steps=args.max_steps,
+                )
+            else:
+                if not args.model.is_dir():
+                    return _corpora_error(FileNotFoundError(f"{args.model}: no such model folder"))
+                result = evaluate_flow(model=str(args.model), corpus=args.corpus, corpora_dir=corpora, split=args.split)
+        except CorpusError as exc:
+            return _corpora_error(exc)
+        print(json.dumps(result, indent=2))
         return 0
     return 2
 

@@ -71,10 +71,10 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-@lru_cache(maxsize=1)
-def get_nlp():
-    """One pipeline per process (building it loads the KB and the linker index)."""
-    return build_nlp()
+@lru_cache(maxsize=2)
+def get_nlp(use_models: bool = True):
+    """One pipeline per process and setting (building it loads the KB, the linker index and the NER models)."""
+    return build_nlp(use_project_models=use_models)
 
 
 def pipeline_version(nlp) -> str:
@@ -82,9 +82,14 @@ def pipeline_version(nlp) -> str:
     h = hashlib.sha256(__version__.encode())
     h.update(load_kb().content_hash.encode())
     code = sorted(Path(__file__).parent.rglob("*.py"))
-    for path in code + sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG]:
+    data = sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG, paths.MODELS_DIR / "ner" / "label_map.json"]
+    for path in code + data:
         h.update(path.read_bytes())
     h.update(",".join(nlp.pipe_names).encode())
+    for name in nlp.pipe_names:  # trained weights: a retrained model changes the version
+        model = getattr(nlp.get_pipe(name), "model", None)
+        if name.startswith("ner_") and model is not None:
+            h.update(model.to_bytes())
     return h.hexdigest()[:16]
 
 
@@ -168,9 +173,9 @@ def batches(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def process_batch(documents: list[Document]) -> list[DocResult]:
+def process_batch(documents: list[Document], use_models: bool = True) -> list[DocResult]:
     """NLP and claims for a batch of documents (the unit of work of the extract flow)."""
-    nlp = get_nlp()
+    nlp = get_nlp(use_models)
     kb = load_kb()
     lexicon = cues.load_lexicon()
     results = []
@@ -188,20 +193,21 @@ class BatchRunner:
     ``workers=1``, batches run in this process.
     """
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, use_models: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self.use_models = use_models
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            get_nlp()  # build before forking so every worker inherits it
+            get_nlp(use_models)  # build before forking so every worker inherits it
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
     def run(self, batch: list[Document]) -> list[DocResult]:
         if self.pool is None:
-            return process_batch(batch)
+            return process_batch(batch, self.use_models)
         try:
-            return self.pool.submit(process_batch, batch).result()
+            return self.pool.submit(process_batch, batch, self.use_models).result()
         except BrokenProcessPool:
             log.warning("a worker process died; processing the batch in the main process")
-            return process_batch(batch)
+            return process_batch(batch, self.use_models)
 
     def close(self) -> None:
         if self.pool is not None:

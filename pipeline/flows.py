@@ -61,6 +61,7 @@ def extract_flow(
     use_cache: bool = True,
     progress: bool = False,
     workers: int = 2,
+    use_models: bool = True,
 ) -> dict:
     """Extract the evidence table from documents (files or folders; default ``corpus/``) into ``out_dir``."""
     logger = get_run_logger()
@@ -78,7 +79,7 @@ def extract_flow(
     logger.info("read %d documents from %s (%d failed)", len(documents), ", ".join(inputs), len(failures))
 
     t = time.perf_counter()
-    nlp = ex.get_nlp()
+    nlp = ex.get_nlp(use_models)
     version = ex.pipeline_version(nlp)
     report.versions = ex.versions(nlp)
     report.timings["load_pipeline_s"] = ex.elapsed(t)
@@ -92,7 +93,7 @@ def extract_flow(
 
     global _RUNNER
     t = time.perf_counter()
-    _RUNNER = ex.BatchRunner(workers if len(todo) > batch_size else 1)
+    _RUNNER = ex.BatchRunner(workers if len(todo) > batch_size else 1, use_models)
     bar = tqdm(total=len(todo), unit="doc", desc="extract", disable=not progress or not todo)
     try:
         batches = list(ex.batches(todo, batch_size))
@@ -106,7 +107,7 @@ def extract_flow(
                 batch_results = []
                 for document in batch:
                     try:
-                        batch_results.extend(ex.process_batch([document]))
+                        batch_results.extend(ex.process_batch([document], use_models))
                     except Exception as doc_exc:
                         problem = f"processing failed: {type(doc_exc).__name__}: {doc_exc}"
                         logger.error("cannot process %s: %s", document.source or document.doc_id, problem)
@@ -140,6 +141,7 @@ def extract_flow(
         "max_bytes": max_bytes,
         "use_cache": use_cache,
         "workers": workers,
+        "use_models": use_models,
     }
     t = time.perf_counter()
     write_task(report, quote(results), str(out), started)
@@ -164,3 +166,54 @@ def check_flow(
     result = run_check(Path(gold), Path(evidence), Path(out_dir))
     logger.info("checked %d documents: claim F1 %s", len(result["documents"]), result["claims"]["f1"])
     return result
+
+
+@task(name="train-model", cache_policy=NO_CACHE)
+def train_task(corpus: str, out_dir: str, corpora_dir: str | None, include_dev: bool, max_steps: int | None) -> str:
+    from pipeline import train
+
+    return str(
+        train.train_model(
+            corpus,
+            Path(out_dir),
+            corpora_dir=Path(corpora_dir) if corpora_dir else None,
+            include_dev=include_dev,
+            max_steps=max_steps,
+        )
+    )
+
+
+@task(name="evaluate-model", cache_policy=NO_CACHE)
+def evaluate_task(model: str, corpus: str, corpora_dir: str | None, split: str) -> dict:
+    from pipeline import train
+
+    return train.evaluate_model(
+        Path(model), corpus, corpora_dir=Path(corpora_dir) if corpora_dir else None, split=split
+    )
+
+
+@flow(name="train", validate_parameters=False)
+def train_flow(
+    corpus: str,
+    out_dir: str | None = None,
+    corpora_dir: str | None = None,
+    include_dev: bool = True,
+    max_steps: int | None = None,
+    evaluate: bool = True,
+) -> dict:
+    """Train the NER model of ``corpus`` (bc5cdr, bionlp13cg, jnlpba) from ../shared/corpora, then evaluate it
+    on the corpus's test split. ``include_dev`` trains the final model on train + dev (steps chosen on dev)."""
+    logger = get_run_logger()
+    out = out_dir or str(paths.MODELS_DIR / "ner" / corpus)
+    model = train_task(corpus, out, corpora_dir, include_dev, max_steps)
+    logger.info("trained %s into %s", corpus, model)
+    result = {"corpus": corpus, "model": model}
+    if evaluate:
+        result["test"] = evaluate_task(model, corpus, corpora_dir, "test")
+    return result
+
+
+@flow(name="evaluate", validate_parameters=False)
+def evaluate_flow(model: str, corpus: str, corpora_dir: str | None = None, split: str = "test") -> dict:
+    """Re-compute a model's figures on a corpus split (strict P/R/F1 by character offsets and on the IOB file)."""
+    return evaluate_task(model, corpus, corpora_dir, split)

@@ -50,8 +50,26 @@ def installed_scispacy_models() -> list[str]:
     return [name for name in KNOWN_SCISPACY_MODELS if importlib.util.find_spec(name) is not None]
 
 
-def build_nlp(config_path: Path | None = None, scispacy_models: list[str] | str | None = None) -> Language:
-    """Build the pipeline. ``scispacy_models`` overrides the config's ``[evidence] scispacy_models``."""
+def project_models(settings: dict) -> list[str]:
+    """The project's trained NER pipelines named in the config that exist on disk."""
+    found = []
+    for name in settings.get("project_models", []):
+        path = paths.MODELS_DIR / name
+        if (path / "config.cfg").is_file():
+            found.append(str(path))
+    return found
+
+
+def build_nlp(
+    config_path: Path | None = None,
+    scispacy_models: list[str] | str | None = None,
+    use_project_models: bool = True,
+) -> Language:
+    """Build the pipeline.
+
+    ``scispacy_models`` overrides the config's ``[evidence] scispacy_models``; ``use_project_models=False`` leaves
+    out the project's trained NER models (the knowledge base alone).
+    """
     _register()
     config = spacy.util.load_config(config_path or paths.NLP_CONFIG)
     settings = dict(config.pop("evidence", {}))
@@ -60,6 +78,8 @@ def build_nlp(config_path: Path | None = None, scispacy_models: list[str] | str 
         nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     wanted = settings.get("scispacy_models", "auto") if scispacy_models is None else scispacy_models
     models = installed_scispacy_models() if wanted == "auto" else list(wanted or [])
+    if use_project_models:
+        models = project_models(settings) + models
     for model in models:
         add_ner_model(nlp, model)
     return nlp
@@ -86,6 +106,15 @@ def add_ner_model(nlp: Language, model: str) -> None:
     name = f"ner_{Path(model).name}"
     nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
     nlp.add_pipe("evidence_collect_ner", name=f"collect_{Path(model).name}", after=name)
+    for extra in source.pipe_names:
+        # Post-processing shipped with a model (e.g. abbreviation-type propagation) runs right after its NER.
+        if extra.startswith("evidence_ner_"):
+            nlp.add_pipe(
+                source.get_pipe_meta(extra).factory,
+                name=f"{extra}_{Path(model).name}",
+                after=name,
+                config=source.get_pipe_config(extra),
+            )
 
 
 def make_docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:

@@ -35,9 +35,15 @@ def ner_model(tmp_path_factory):
 
 
 def test_ner_spans_are_linked_or_kept_with_their_label(ner_model):
-    nlp = build_nlp(scispacy_models=[str(ner_model)])
-    assert nlp.pipe_names == ["evidence_sentences", "abbreviation_detector", "ner_toy_ner", "collect_toy_ner",
-                              "evidence_kb_ruler", "evidence_linker"]
+    nlp = build_nlp(scispacy_models=[str(ner_model)], use_project_models=False)
+    assert nlp.pipe_names == [
+        "evidence_sentences",
+        "abbreviation_detector",
+        "ner_toy_ner",
+        "collect_toy_ner",
+        "evidence_kb_ruler",
+        "evidence_linker",
+    ]
     text = "Mice received cisplatin and zorbicillin daily."
     _, doc = next(process(nlp, [Document("t", text, sections=detect_sections(text))]))
     found = [(e.text, e.label_, e.kb_id_, e._.evidence_method) for e in doc.ents]
@@ -50,4 +56,4 @@ def test_ner_spans_are_linked_or_kept_with_their_label(ner_model):
 
 
 def test_no_models_requested_means_none_used():
-    assert "ner" not in " ".join(build_nlp(scispacy_models=[]).pipe_names)
+    assert "ner" not in " ".join(build_nlp(scispacy_models=[], use_project_models=False).pipe_names)

@@ -113,7 +113,13 @@ class KBRuler:
             label = primary.category if primary else method.split(":", 1)[-1]
             ent = Span(doc, span.start, span.end, label=label, kb_id=primary.concept_id if primary else "")
             spans.append((ent, concepts, method, origin))
-        kept = filter_spans([s[0] for s in spans])
+        # KB matches first (longest wins among them); model spans only where no KB match overlaps them.
+        kept = filter_spans([s[0] for s in spans if not s[2].startswith("ner:")])
+        taken = {t for ent in kept for t in range(ent.start, ent.end)}
+        for ent in filter_spans([s[0] for s in spans if s[2].startswith("ner:")]):
+            if not any(t in taken for t in range(ent.start, ent.end)):
+                kept.append(ent)
+        kept.sort(key=lambda e: e.start)
         info = {(s[0].start, s[0].end): s for s in spans}
         doc.ents = kept
         for ent in doc.ents:

@@ -10,27 +10,31 @@ with their NER label and no concept id; unresolved abbreviation spans are droppe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline import paths
 from pipeline.kb import KnowledgeBase, load_candidate_generator, load_kb
 
 
 @Language.factory(
     "evidence_linker",
-    default_config={"kb_dir": "", "threshold": 0.8, "k": 10},
+    default_config={"kb_dir": "", "threshold": 0.8, "k": 10, "label_map": ""},
 )
-def make_linker(nlp: Language, name: str, kb_dir: str, threshold: float, k: int) -> KBLinker:
-    return KBLinker(load_kb(Path(kb_dir) if kb_dir else None), threshold=threshold, k=k)
+def make_linker(nlp: Language, name: str, kb_dir: str, threshold: float, k: int, label_map: str) -> KBLinker:
+    return KBLinker(load_kb(Path(kb_dir) if kb_dir else None), threshold=threshold, k=k, label_map=label_map)
 
 
 class KBLinker:
-    def __init__(self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10) -> None:
+    def __init__(self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10, label_map: str = "") -> None:
         from scispacy.linking import EntityLinker
 
         self.kb = kb
+        path = Path(label_map) if label_map else paths.MODELS_DIR / "ner" / "label_map.json"
+        self.label_map: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))["labels"]
         self.linker = EntityLinker(
             candidate_generator=load_candidate_generator(kb),
             resolve_abbreviations=True,
@@ -39,6 +43,16 @@ class KBLinker:
             filter_for_definitions=False,
             max_entities_per_mention=3,
         )
+
+    def _compatible(self, method: str, concept_id: str) -> bool:
+        """An NER span links only to concepts of the KB categories its label can name (label_map.json)."""
+        if not method.startswith("ner:"):
+            return True
+        concept = self.kb.concepts[concept_id]
+        if concept.requires_context:  # an organ is a cell source only where the KB ruler saw the context
+            return False
+        allowed = self.label_map.get(method.split(":", 1)[1])
+        return allowed is None or concept.category in allowed
 
     def __call__(self, doc: Doc) -> Doc:
         if all(ent.kb_id_ for ent in doc.ents):
@@ -70,7 +84,7 @@ class KBLinker:
                 kept.append(ent)
                 meta.append((concepts, method, origin, score))
                 continue
-            candidates = ent._.kb_ents
+            candidates = [c for c in ent._.kb_ents if self._compatible(method, c[0])]
             if candidates:
                 concept_id, score = candidates[0]
                 category = self.kb.concepts[concept_id].category

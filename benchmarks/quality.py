@@ -26,25 +26,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from pipeline.check import run_check  # noqa: E402
+from pipeline.check import DOC_FIELDS, run_check  # noqa: E402
 
 SPLITS = {"review": "review.csv", "dev tune": "dev_tune.csv", "dev test (held out)": "dev_test.csv"}
-FIELDS = (
-    "species",
-    "cell_source",
-    "cell_origin",
-    "cell_product",
-    "injury_model",
-    "mediators",
-    "outcomes",
-    "study_type",
-    "effect_direction",
-    "route",
-    "dose",
-    "timing",
-    "trial_id",
-    "citations",
-)
+FIELDS = DOC_FIELDS
 
 
 def _f(x) -> str:

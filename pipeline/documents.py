@@ -175,6 +175,15 @@ def detect_sections(text: str) -> list[Section]:
         if "\n" not in line.strip() and len(line) < 400 and not _LABEL_RE.match(line) and not _is_heading(line):
             markers.append((first.start(), first.start(), "title", "title"))
             markers.append((first.end(), first.end(), "content", ""))
+    elif paragraphs:
+        # "Title\nAbstract..." with a single line break: a short first line with no final punctuation.
+        first_line = re.match(r"[^\n]+", text[paragraphs[0].start() :])
+        rest = text[paragraphs[0].start() + first_line.end() :].lstrip("\n")
+        line = first_line.group().strip()
+        if line and rest[:1].isupper() and len(line) < 300 and line[-1] not in ".!?:;," and not _LABEL_RE.match(line):
+            end = paragraphs[0].start() + first_line.end()
+            markers.append((paragraphs[0].start(), paragraphs[0].start(), "title", "title"))
+            markers.append((end, end, "content", ""))
     for para in paragraphs:
         label = _LABEL_RE.match(para.group())
         if label:

@@ -57,3 +57,43 @@ def test_sections_force_boundaries(splitter_nlp):
         "THERAPEUTIC POTENTIAL OF MSCS",
         "Mesenchymal stem cells are adult cells.",
     ]
+
+
+def test_glued_closing_brackets_keep_sentence_ends(splitter_nlp):
+    # spaCy keeps "8)" and "):" as one token; the bracket must still close (BC5CDR-style text).
+    text = "Rats were divided into groups (n = 8). Sham-operated rats served as controls. Tissue was obtained."
+    assert sentences(splitter_nlp, text, sections=False) == [
+        "Rats were divided into groups (n = 8).",
+        "Sham-operated rats served as controls.",
+        "Tissue was obtained.",
+    ]
+    text = "Antibiotic-induced mania (antibiomania): a review of reports. The authors reviewed cases."
+    assert sentences(splitter_nlp, text, sections=False) == [
+        "Antibiotic-induced mania (antibiomania): a review of reports.",
+        "The authors reviewed cases.",
+    ]
+
+
+def test_quotes_periods_in_words_and_route_abbreviations(splitter_nlp):
+    assert sentences(splitter_nlp, 'It is called "meth mouth." Although rare, it occurs.', sections=False) == [
+        'It is called "meth mouth."',
+        "Although rare, it occurs.",
+    ]
+    assert sentences(splitter_nlp, "The p.Val204Asp variant binds protein.DNA complexes.", sections=False) == [
+        "The p.Val204Asp variant binds protein.DNA complexes."
+    ]
+    assert sentences(
+        splitter_nlp, "Rats got 5 mg/kg i.v. (+)-cibenzoline or 125 mg i.v. MP daily.", sections=False
+    ) == ["Rats got 5 mg/kg i.v. (+)-cibenzoline or 125 mg i.v. MP daily."]
+    assert sentences(splitter_nlp, "It was given i.v. Anaesthesia was maintained.", sections=False) == [
+        "It was given i.v.",
+        "Anaesthesia was maintained.",
+    ]
+
+
+def test_title_on_its_own_line(splitter_nlp):
+    assert sentences(splitter_nlp, "Stem cells in kidney repair\nMSCs were given to rats. They survived.") == [
+        "Stem cells in kidney repair",
+        "MSCs were given to rats.",
+        "They survived.",
+    ]

@@ -99,10 +99,12 @@ class SentenceSplitter:
             if start:
                 flags[i, 0] = 1
                 open_at.clear()
-            if token.text in OPENERS:
-                open_at.append(i)
-            elif token.text in (")", "]") and open_at:
-                open_at.pop()
+            # Brackets glued to other characters count too ("8)", "):", "(n"): spaCy keeps some as one token.
+            for char in token.text:
+                if char in "([":
+                    open_at.append(i)
+                elif char in ")]" and open_at:
+                    open_at.pop()
             prev = i
         if len(doc):
             flags[0, 0] = 1
@@ -116,20 +118,34 @@ def _ends_sentence(doc: Doc, prev: int, i: int) -> bool:
     while j > 0 and doc[j].text in CLOSERS:
         j -= 1
     end = doc[j]
+    nxt = doc[i]
+    if nxt.text in CLOSERS and not doc[prev].whitespace_:
+        return False  # a quote or bracket glued to the end ('mouth."') closes this sentence
     if end.text in ENDERS:
         before = doc[j - 1] if j > 0 else None
         if end.text == "." and before is not None and not before.whitespace_:
             if before.text in NO_BREAK_AFTER or _is_initial(before):
                 return False
+        if end.text == "." and not end.whitespace_ and i == j + 1 and not _glued_sentence_start(nxt):
+            return False  # a period inside a word: "protein.DNA", "p.Val204Asp"
     elif end.text in CAN_END:
-        pass
+        # "i.v." ends a sentence only before an ordinary capitalised word ("i.v. Anaesthesia was"), not before
+        # "(+)-cibenzoline", "133Xe" or "MP".
+        if not _glued_sentence_start(nxt):
+            return False
     elif end.text.endswith(".") and len(end.text) > 1 and end.text not in NO_BREAK_AFTER:
-        # Tokens that keep their period: an end only before a capitalised word.
-        if not doc[i].text[:1].isupper():
+        # Tokens that keep their period: an end only before a capitalised word, a real word if glued ("p.Val").
+        if not doc[i].text[:1].isupper() or (not end.whitespace_ and i == j + 1 and not _glued_sentence_start(nxt)):
             return False
     else:
         return False
     return _starts_sentence(doc[i])
+
+
+def _glued_sentence_start(token: Token) -> bool:
+    """A capitalised word that can start a sentence: "Bianchi", "Moreover" (not "DNA", "Val204Asp")."""
+    text = token.text
+    return len(text) >= 2 and text[0].isupper() and text[1:].isalpha() and text[1:].islower()
 
 
 def _is_initial(token: Token) -> bool:

@@ -32,6 +32,10 @@ LIST_FIELDS = (
     "citations",
     "dose",
     "timing",
+    "outcome_effects",
+    "cell_line",
+    "trial_phase",
+    "n_patients",
 )
 SCALAR_FIELDS = ("study_type", "effect_direction", "claim_type")
 BOOL_FIELDS = ("negated", "hedged")
@@ -135,6 +139,13 @@ def _normalize(field: str, value: str, kb: KnowledgeBase | None) -> str:
     value = value.strip()
     if field in ("dose", "timing"):
         return re.sub(r"\s+", "", value.lower())
+    if field == "outcome_effects":
+        outcome, _, direction = value.rpartition(":")
+        return f"{_normalize('outcomes', outcome, kb)}:{direction.strip()}"
+    if field in ("cell_line", "trial_phase"):
+        return value.upper() if field == "cell_line" else value
+    if field == "n_patients":
+        return str(int(float(value))) if re.fullmatch(r"\d+(\.0)?", value) else value
     if field == "citations":
         return str(int(float(value))) if re.fullmatch(r"\d+(\.0)?", value) else value
     if field == "trial_id":
@@ -198,6 +209,32 @@ def _values(row, field: str) -> set[str]:
 # ---------------------------------------------------------------------------------------------- scoring
 
 
+NON_BENEFICIAL = ("no_effect", "harmful", "mixed")
+
+
+def tuples(rows: pd.DataFrame) -> dict[str, set[tuple]]:
+    """The combinations a reviewer needs, per document: findings (product, model, direction), designs
+    (product, species, model, route) and outcome effects (outcome, direction)."""
+    found: dict[str, set[tuple]] = {"finding": set(), "design": set(), "outcome_effects": set()}
+    for _, row in rows.iterrows():
+        kind = row.get("claim_type", "") or "finding"
+        if kind == "finding" and row["effect_direction"] not in ("", "unclear"):
+            for product in row["cell_product"]:
+                for model in row["injury_model"]:
+                    found["finding"].add((product, model, row["effect_direction"]))
+        if kind in ("finding", "method"):
+            for product in row["cell_product"]:
+                for species in row["species"]:
+                    for model in row["injury_model"]:
+                        for route in row["route"] or [""]:
+                            found["design"].add((product, species, model, route))
+        if kind == "finding":
+            for pair in row.get("outcome_effects", None) or []:
+                outcome, _, direction = pair.rpartition(":")
+                found["outcome_effects"].add((outcome, direction))
+    return found
+
+
 def compare(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
     """Score ``pred`` against ``gold`` (both from :func:`load_table`), on the documents gold covers."""
     docs = sorted(set(gold["doc_id"]))
@@ -207,9 +244,18 @@ def compare(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
     detection = Score()
     missing: dict = defaultdict(dict)
     extra: dict = defaultdict(dict)
+    tuple_scores = {k: Score() for k in ("finding", "design", "outcome_effects")}
+    non_beneficial = {"gold": 0, "same_direction": 0, "any_non_beneficial": 0}
     for doc_id in docs:
         g = gold[gold["doc_id"] == doc_id].reset_index(drop=True)
         p = pred[pred["doc_id"] == doc_id].reset_index(drop=True)
+        gt, pt = tuples(g), tuples(p)
+        for kind, score in tuple_scores.items():
+            score.add(gt[kind], pt[kind])
+            if gt[kind] - pt[kind]:
+                missing[doc_id][f"{kind} tuples"] = sorted(" | ".join(t) for t in gt[kind] - pt[kind])
+            if pt[kind] - gt[kind]:
+                extra[doc_id][f"{kind} tuples"] = sorted(" | ".join(t) for t in pt[kind] - gt[kind])
         for field in DOC_FIELDS:
             gv = set().union(*[_values(r, field) for _, r in g.iterrows()]) if len(g) else set()
             pv = set().union(*[_values(r, field) for _, r in p.iterrows()]) if len(p) else set()
@@ -219,6 +265,13 @@ def compare(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
             if pv - gv:
                 extra[doc_id][field] = sorted(pv - gv)
         pairs = match_claims(g, p)
+        matched_direction = {gi: p.loc[pi, "effect_direction"] for gi, pi in pairs}
+        for gi, row in g.iterrows():
+            if (row.get("claim_type", "") or "finding") == "finding" and row["effect_direction"] in NON_BENEFICIAL:
+                non_beneficial["gold"] += 1
+                predicted = matched_direction.get(gi, "")
+                non_beneficial["same_direction"] += predicted == row["effect_direction"]
+                non_beneficial["any_non_beneficial"] += predicted in NON_BENEFICIAL
         detection.add(set(range(len(g))), {gi for gi, _ in pairs})
         detection.fp += len(p) - len(pairs)
         matched_g = {gi for gi, _ in pairs}
@@ -233,6 +286,16 @@ def compare(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
     return {
         "documents": docs,
         "claims": {"gold": len(gold), "predicted": len(pred), **detection.as_dict()},
+        "tuples": {kind: score.as_dict() for kind, score in tuple_scores.items()},
+        "non_beneficial_recall": {
+            "gold_findings": non_beneficial["gold"],
+            "same_direction": _round(non_beneficial["same_direction"] / non_beneficial["gold"])
+            if non_beneficial["gold"]
+            else None,
+            "any_non_beneficial": _round(non_beneficial["any_non_beneficial"] / non_beneficial["gold"])
+            if non_beneficial["gold"]
+            else None,
+        },
         "fields": {
             f: {"document": doc_scores[f].as_dict() if f in doc_scores else None, "claim": claim_scores[f].as_dict()}
             for f in CLAIM_FIELDS
@@ -250,6 +313,17 @@ def render_markdown(result: dict, gold_path: str, evidence_path: str) -> str:
         f"{result['claims']['predicted']} extracted.",
         "",
         "Claim detection (sentence matched): " + _fmt(result["claims"]),
+        "",
+        "| tuples per document | P | R | F1 |",
+        "|---|---|---|---|",
+        *[
+            f"| {kind} | {_num(s['precision'])} | {_num(s['recall'])} | {_num(s['f1'])} |"
+            for kind, s in result["tuples"].items()
+        ],
+        "",
+        f"Recall of non-beneficial findings ({result['non_beneficial_recall']['gold_findings']} in gold): "
+        f"{_num(result['non_beneficial_recall']['same_direction'])} with the same direction, "
+        f"{_num(result['non_beneficial_recall']['any_non_beneficial'])} read as non-beneficial.",
         "",
         "| field | doc P | doc R | doc F1 | claim P | claim R | claim F1 |",
         "|---|---|---|---|---|---|---|",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from pipeline import cues
+from pipeline import direction as direction_of
 from pipeline.documents import Document
 from pipeline.kb import KnowledgeBase
 from pipeline.schema import ENTITY_FIELDS
@@ -33,12 +34,7 @@ FIELD_OF_CATEGORY = {
 }
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
-THERAPY_WORDS = re.compile(
-    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|"
-    r"they|these cells|cells)\b",
-    re.I,
-)
-NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
+GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -66,41 +62,104 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
     starts = [s.start for s in document.sections]
     review = is_review(document.text, lexicon)
     claims: list[dict] = []
+    own_types: list[str] = []
     mentions: list[dict] = []
     occurrences: Counter[str] = Counter()
-    last_study_type = "unknown"
     for index, sent in enumerate(doc.sents):
         section = _section_at(document, starts, sent.start_char)
         start, end = _trim(sent)
         if end <= start:
             continue
         text = document.text[start:end]  # Doc.text is rebuilt from tokens on each access
-        ents = [e for e in sent.ents]
-        sentence_mentions = [_mention_rows(document.doc_id, index, ent, kb) for ent in ents]
-        flat = [m for rows in sentence_mentions for m in rows]
+        ents = list(sent.ents)
+        flat = [m for ent in ents for m in _mention_rows(document.doc_id, index, ent, kb)]
         in_content = section is None or section.kind == "content"
-        has_claim = in_content and any(m["category"] in CLAIM_CATEGORIES and m["concept_id"] for m in flat)
-        strong, weak = _study_type_cues(text, lexicon)
-        if strong != "unknown" or weak != "unknown":
-            last_study_type = strong if strong != "unknown" else weak
-        if has_claim:
+        if in_content and any(m["category"] in CLAIM_CATEGORIES and m["concept_id"] for m in flat):
             row = _claim_row(document, section.name if section else "", index, start, end, text, ents, kb, lexicon)
-            own_type = strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak
             occurrences[text] += 1
             row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
-            if review:
-                row["study_type"] = "review_statement"
-            elif own_type != "unknown":
-                row["study_type"] = own_type
-            elif row["claim_type"] in ("finding", "method"):
-                row["study_type"] = last_study_type
-            else:
-                row["study_type"] = "unknown"
+            strong, weak = _study_type_cues(text, lexicon)
+            own_types.append(strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak)
             claims.append(row)
             for m in flat:
                 m["claim_id"] = row["claim_id"]
         mentions.extend(flat)
+    if review:
+        for row in claims:
+            row["study_type"] = "review_statement"
+    else:
+        apply_context(claims, own_types)
     return Extraction(claims, mentions)
+
+
+#: Fields a finding or method row takes from the study set-up stated earlier in the document.
+CONTEXT_FIELDS = (
+    "species",
+    "cell_source",
+    "cell_origin",
+    "cell_product",
+    "injury_model",
+    "dose",
+    "route",
+    "timing",
+    "study_type",
+)
+ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
+SETS_CONTEXT = ("aim", "method", "finding")
+
+
+def apply_context(rows: list[dict], own_types: list[str]) -> None:
+    """Carry the study set-up into the findings that do not restate it (``inherited`` names what was carried).
+
+    Abstracts state the set-up once ("SCID mice with glycerol-induced AKI received human BM-MSC MVs i.v.") and
+    the findings later ("MVs improved survival"). The context is what aim, method and finding sentences stated
+    so far; a sentence naming another injury model, another species or another kind of study (an in-vitro part)
+    starts a new context. The title neither sets nor takes context; background, aims and hypotheses take none.
+    """
+    context: dict[str, tuple[list, list]] = {}
+    for row, own_type in zip(rows, own_types, strict=True):
+        row["study_type"] = own_type
+        if row["section"] == "title":
+            continue
+        stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
+        if _new_setup(stated, context):
+            context = {}
+        if row["claim_type"] in ("finding", "method"):
+            inherited = []
+            same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("cell_product", ([],))[0])
+            for field in CONTEXT_FIELDS:
+                if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
+                    continue
+                values, extra = context[field]
+                row[field] = values if field == "study_type" else list(values)
+                if field in ENTITY_FIELDS:
+                    row[f"{field}_ids"] = list(extra)
+                elif field == "dose":
+                    row["dose_value"], row["dose_unit"] = list(extra[0]), list(extra[1])
+                elif field == "timing":
+                    row["timing_text"] = list(extra)
+                if field != "study_type":  # every row has a study type; only entity/arm fields are listed
+                    inherited.append(field)
+            row["inherited"] = inherited
+        if row["claim_type"] in SETS_CONTEXT:
+            for field, value in stated.items():
+                if field in ENTITY_FIELDS:
+                    context[field] = (value, row[f"{field}_ids"])
+                elif field == "dose":
+                    context[field] = (value, (row["dose_value"], row["dose_unit"]))
+                elif field == "timing":
+                    context[field] = (value, row["timing_text"])
+                else:
+                    context[field] = (value, ())
+
+
+def _new_setup(stated: dict, context: dict) -> bool:
+    """Another injury model, species or kind of study than the current context: a new set-up begins."""
+    for field in ("injury_model", "species"):
+        if field in stated and field in context and not set(stated[field]) & set(context[field][0]):
+            return True
+    kind = stated.get("study_type")
+    return bool(kind and "study_type" in context and kind != context["study_type"][0])
 
 
 # ---------------------------------------------------------------------------------------------- pieces
@@ -162,7 +221,7 @@ def _claim_row(
     ids: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS}
     origins: list[str] = []
     scores: list[float] = []
-    targets: list[tuple[Span, str]] = []  # (mention, the direction that is good for it)
+    targets: list[direction_of.Target] = []  # outcomes and mediators whose change has a known good direction
     for k, ent in enumerate(ents):
         concepts = _concepts(ent)
         if ent._.evidence_origin and ent._.evidence_origin not in origins:
@@ -183,20 +242,47 @@ def _claim_row(
                 ids[field].append(concept.ontology_id)
             good = _good_direction(concept.category, concept.canonical_name, lexicon)
             if good:
-                targets.append((ent, good))
+                targets.append(
+                    direction_of.Target(
+                        ent.start_char - start,
+                        ent.end_char - start,
+                        concept.canonical_name,
+                        good,
+                        concept.category == "outcome",
+                    )
+                )
         scores.append(_mention_confidence(ent))
 
     negated = _negated(text, lexicon)
     hedged = bool(lexicon.hedge.search(text))
-    direction = _direction(text, start, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon)
+    per_target, direction = direction_of.directions(
+        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon
+    )
     claim_type = _claim_type(text, direction, hedged, lexicon)
     if claim_type == "aim":
-        direction = "unclear"
+        direction, per_target = "unclear", []
+    outcome_effects: list[str] = []
+    for target, effect in per_target:
+        pair = f"{target.name}:{effect}"
+        if target.is_outcome and pair not in outcome_effects:
+            outcome_effects.append(pair)
     confidence = (sum(scores) / len(scores)) if scores else 0.5
     if hedged:
         confidence *= 0.85
     if claim_type != "finding":
         confidence *= 0.9
+    lines = cues.cell_lines(text, lexicon)
+    if lines and not values["species"]:
+        for _, species in lines:  # a named cell line tells the species of an in-vitro part
+            concept = kb.concepts.get(f"species:{species}")
+            if concept and concept.canonical_name not in values["species"]:
+                values["species"].append(concept.canonical_name)
+                ids["species"].append(concept.ontology_id)
+    parsed = [(d, *cues.dose_value(d)) for d in cues.doses(text)]
+    parsed = [p for p in parsed if p[1] is not None]
+    therapy = bool(values["cell_product"]) or bool(GIVEN.search(text))
+    timing_text = cues.timings(text, lexicon) if therapy else []
+    timing = [t for t in dict.fromkeys(cues.normalize_timing(t) for t in timing_text) if t]
     row: dict = {
         "claim_id": "",
         "doc_id": document.doc_id,
@@ -219,10 +305,19 @@ def _claim_row(
             "effect_direction": direction,
             "negated": negated,
             "hedged": hedged,
-            "dose": cues.doses(text),
+            "outcome_effects": outcome_effects,
+            "inherited": [],
+            "dose": [p[0] for p in parsed],
+            "dose_value": [p[1] for p in parsed],
+            "dose_unit": [p[2] for p in parsed],
             "route": _therapy_routes(text, start, ents, kb, lexicon),
-            "timing": cues.timings(text, lexicon),
+            "timing": timing,
+            "timing_text": timing_text,
             "trial_id": cues.trial_ids(text),
+            "trial_phase": cues.trial_phases(text),
+            "n_patients": cues.patient_counts(text),
+            "cell_line": [name for name, _ in lines],
+            "cited_references": [],
             "confidence": round(confidence, 3),
         }
     )
@@ -294,61 +389,6 @@ def _mention_confidence(ent: Span) -> float:
 def _negated(text: str, lexicon: cues.Lexicon) -> bool:
     cleaned = re.sub(r"\bnot only\b", "", text, flags=re.I)
     return bool(lexicon.negation.search(cleaned))
-
-
-def _direction(
-    text: str,
-    offset: int,
-    targets: list[tuple[Span, str]],
-    has_product: bool,
-    has_injury: bool,
-    lexicon: cues.Lexicon,
-) -> str:
-    """Direction of the therapy's effect stated in a sentence.
-
-    Cue phrases give beneficial / no effect / harmful; change verbs ("reduced", "increased") take their sense
-    from the outcome or mediator they govern ("reduced apoptosis" is beneficial, "reduced survival" harmful); a
-    negated cue ("did not enhance", "failed to reduce") is no effect; several senses make it mixed. A sentence
-    about the injury with no therapy in it ("AKI increases mortality") states no direction.
-    """
-    if has_injury and not (has_product or THERAPY_WORDS.search(text)):
-        return "unclear"
-    labels: set[str] = set()
-    blocked = [(m.start(), m.end()) for m in lexicon.no_effect.finditer(text)]
-    if blocked:
-        labels.add("no_effect")
-
-    def negated_cue(m: re.Match) -> bool:
-        if any(s <= m.start() < e for s, e in blocked):
-            return True
-        if NEGATED_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
-            labels.add("no_effect")
-            return True
-        return False
-
-    if any(not negated_cue(m) for m in lexicon.harmful.finditer(text)):
-        labels.add("harmful")
-    if any(not negated_cue(m) for m in lexicon.beneficial.finditer(text)):
-        labels.add("beneficial")
-    for verb_re, sense in ((lexicon.up, "up"), (lexicon.down, "down")):
-        for m in verb_re.finditer(text):
-            good = _nearest_target(m.start() + offset, m.end() + offset, targets)
-            if good is None or negated_cue(m):
-                continue
-            labels.add("beneficial" if sense == good else "harmful")
-    if len(labels) > 1:
-        return "mixed"
-    return labels.pop() if labels else "unclear"
-
-
-def _nearest_target(start: int, end: int, targets: list[tuple[Span, str]], window: int = 80) -> str | None:
-    """The good direction of what a change verb governs: the first outcome/mediator after it ("reduced
-    apoptosis"), else the closest before it ("creatinine was reduced"), within ``window`` characters."""
-    after = [(ent.start_char - end, good) for ent, good in targets if 0 <= ent.start_char - end <= window]
-    if after:
-        return min(after)[1]
-    before = [(start - ent.end_char, good) for ent, good in targets if 0 <= start - ent.end_char <= window // 2]
-    return min(before)[1] if before else None
 
 
 def _good_direction(category: str, name: str, lexicon: cues.Lexicon) -> str | None:

@@ -41,6 +41,7 @@ class Lexicon:
     routes: list[tuple[str, re.Pattern[str]]]
     timing: list[re.Pattern[str]]
     polarity_up: frozenset[str]
+    cell_lines: list[tuple[str, str, re.Pattern[str]]]
     mediator_polarity: dict[str, str]
 
 
@@ -51,6 +52,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
     epistemics = json.loads((directory / "epistemics.json").read_text(encoding="utf-8"))
     context = json.loads((directory / "study_context.json").read_text(encoding="utf-8"))
     polarity = json.loads((directory / "outcome_polarity.json").read_text(encoding="utf-8"))
+    lines = json.loads((directory / "cell_lines.json").read_text(encoding="utf-8"))["cell_lines"]
     return Lexicon(
         beneficial=_phrases_re(direction["beneficial"]),
         no_effect=_phrases_re(direction["no_effect"]),
@@ -68,6 +70,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
         timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
         polarity_up=frozenset(polarity["up"]),
+        cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
         mediator_polarity={
             **{m: "up" for m in polarity["mediators_up"]},
             **{m: "down" for m in polarity["mediators_down"]},
@@ -165,4 +168,123 @@ def timings(text: str, lexicon: Lexicon) -> list[str]:
             value = re.sub(r"\s+", " ", m.group(0).strip().lower())
             if value not in found:
                 found.append(value)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- dose values
+
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_UNIT_NAMES = (
+    ("cells/kg", r"cells?\s*(?:/|per)\s*kg"),
+    ("cells", r"cells?"),
+    ("particles", r"particles?"),
+    ("ug/kg", r"(?:μg|µg|ug|mcg)\s*(?:/|per)\s*kg"),
+    ("ug", r"μg|µg|ug|mcg"),
+    ("ng", r"ng"),
+    ("EVs", r"EVs?|vesicles?|exosomes?|microvesicles?|MVs?"),
+    ("ml", r"m[lL]|μl|µl|ul"),
+)
+
+
+def dose_value(dose: str) -> tuple[float | None, str]:
+    """(value, unit) of a dose as written: ``2x10(6) cells/kg`` -> (2000000.0, "cells/kg"), ``30 ug`` -> (30, "ug")."""
+    text = dose.translate(_SUPERSCRIPT).replace(",", ".")
+    m = re.match(r"\s*(\d+(?:\.\d+)?)", text)
+    if not m:
+        return None, ""
+    value = float(m.group(1))
+    rest = text[m.end() :]
+    power = re.match(r"\s*(?:(?:-|–|to)\s*\d+(?:\.\d+)?\s*)?(?:x|×|\*|X)?\s*10\s*(?:\^\s*|\(\s*|e)?(-?\d+)\)?", rest)
+    if power and re.search(r"[x×*X^(]|10\s*-?\d", rest[: power.end()]):
+        value *= 10 ** int(power.group(1))
+        rest = rest[power.end() :]
+    elif re.match(r"\s*[eE]\s*(\d+)", rest):
+        e = re.match(r"\s*[eE]\s*(\d+)", rest)
+        value *= 10 ** int(e.group(1))
+        rest = rest[e.end() :]
+    if re.match(r"\s*million", rest):
+        value *= 1e6
+    elif re.match(r"\s*billion", rest):
+        value *= 1e9
+    unit = next((name for name, pattern in _UNIT_NAMES if re.search(rf"(?<![\w])(?:{pattern})(?![\w])", rest)), "")
+    return float(f"{value:.6g}"), unit
+
+
+# ---------------------------------------------------------------------------------------------- timing
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "twelve": 12,
+    "twenty-four": 24,
+    "forty-eight": 48,
+}
+_TIME_UNITS = (("min", r"min(?:ute)?s?"), ("h", r"h|hr|hrs|hours?"), ("d", r"d|days?"), ("wk", r"wk|weeks?"))
+
+
+def normalize_timing(phrase: str) -> str:
+    """A timing phrase relative to the injury, in the documented vocabulary: ``before injury``, ``at injury``,
+    ``<N> <unit> after injury``, ``after injury``, ``repeated``."""
+    p = phrase.lower()
+    if re.search(
+        r"\b(daily|twice|repeated|repeatedly|two|three|multiple)\b.*\b(injection|dose|administration|infusion)s?"
+        r"|\bon days?\b|\bdaily\b",
+        p,
+    ):
+        return "repeated"
+    if re.search(r"\b(at|upon|immediately after|just after|shortly after|at the time of)\b", p) and not re.search(
+        r"\d", p
+    ):
+        return "at injury"
+    if re.search(r"\b(before|prior to|pre-?treatment|pre-?conditioning|preventive|prophylactic)\b", p):
+        return "before injury"
+    m = re.search(
+        r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*-?\s*(" + "|".join(u for _, u in _TIME_UNITS) + r")\b", p
+    )
+    if m and re.search(r"\b(after|post|following|later)\b", p):
+        number = m.group(1)
+        value = _NUMBER_WORDS.get(number) or float(number)
+        unit = next(name for name, pattern in _TIME_UNITS if re.fullmatch(pattern, m.group(2)))
+        value_text = str(int(value)) if float(value).is_integer() else str(value)
+        return f"{value_text} {unit} after injury"
+    if re.search(r"\b(after|post|following)\b", p):
+        return "after injury"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------- study details
+
+
+def cell_lines(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(cell line, species of origin) named in the text."""
+    return [(name, species) for name, species, pattern in lexicon.cell_lines if pattern.search(text)]
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def trial_phases(text: str) -> list[str]:
+    """Trial phases stated: ``phase 2``, ``phase II``, ``phase I/II`` -> ``2``, ``2``, ``1/2``."""
+    found: list[str] = []
+    for m in re.finditer(r"\bphase\s*(i{1,3}v?|[1-4])(?:\s*[/-]\s*(i{1,3}v?|[1-4]))?\b", text, re.I):
+        parts = [_ROMAN.get(g.lower(), g) for g in m.groups() if g]
+        value = "/".join(parts)
+        if value not in found:
+            found.append(value)
+    return found
+
+
+def patient_counts(text: str) -> list[int]:
+    """Numbers of patients stated: ``156 patients``, ``n = 18 patients``, ``18 participants``."""
+    found: list[int] = []
+    pattern = r"\b(?:n\s*=\s*)?(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|recipients|volunteers)\b"
+    for m in re.finditer(pattern, text, re.I):
+        number = int(m.group(1))
+        if number not in found:
+            found.append(number)
     return found

@@ -85,10 +85,28 @@ EVIDENCE = Table(
         Column("effect_direction", "str", "direction of the effect stated", DIRECTIONS),
         Column("negated", "bool", "the sentence is negated"),
         Column("hedged", "bool", "the sentence is hedged (may, suggest, potential, ...)"),
+        Column("outcome_effects", "list[str]", "each outcome with its own direction: `outcome:direction`"),
+        Column("inherited", "list[str]", "fields filled from the context set earlier in the document"),
         Column("dose", "list[str]", "dose expressions as written"),
+        Column("dose_value", "list[float]", "numeric value of each dose (2 x 10^6 -> 2000000.0), aligned with `dose`"),
+        Column("dose_unit", "list[str]", "unit of each dose: cells, cells/kg, ug, ug/kg, particles, ... ('' if none)"),
         Column("route", "list[str]", "routes of administration", ROUTES),
-        Column("timing", "list[str]", "timing phrases, lower-case"),
+        Column(
+            "timing",
+            "list[str]",
+            "timing relative to the injury: before injury, at injury, "
+            "`<N> <unit> after injury`, after injury, repeated",
+        ),
+        Column("timing_text", "list[str]", "the timing phrases as written, lower-case"),
         Column("trial_id", "list[str]", "trial registry ids (NCT..., ISRCTN..., ...)"),
+        Column("trial_phase", "list[str]", "trial phase stated: 1, 2, 3, 1/2"),
+        Column("n_patients", "list[int]", "numbers of patients stated"),
+        Column("cell_line", "list[str]", "in-vitro cell lines named (HK-2, NRK-52E, ...)"),
+        Column(
+            "cited_references",
+            "list[str]",
+            "the cited references from the document's reference list, `n: first author year` (see references.csv)",
+        ),
         Column("confidence", "float", "0-1: how sure the extraction is (see README)"),
     ),
     key=("claim_id",),
@@ -144,7 +162,7 @@ def _predicate(col: Column):
     """A fast yes/no check of one value; the detailed check runs only on values that fail it."""
     allowed = set(col.allowed)
     if col.kind.startswith("list"):
-        item_type = int if col.kind == "list[int]" else str
+        item_type = {"list[int]": int, "list[float]": float}.get(col.kind, str)
         return lambda v: (
             type(v) is list and all(type(x) is item_type for x in v) and (not allowed or all(x in allowed for x in v))
         )
@@ -161,7 +179,7 @@ def _check_value(table: Table, col: Column, value, row) -> None:
     if col.kind.startswith("list"):
         if not isinstance(value, list):
             raise SchemaError(f"{where}: expected a list, got {type(value).__name__}")
-        item_type = int if col.kind == "list[int]" else str
+        item_type = {"list[int]": int, "list[float]": float}.get(col.kind, str)
         if any(not isinstance(v, item_type) for v in value):
             raise SchemaError(f"{where}: list items must be {item_type.__name__}")
         if col.allowed and any(v not in col.allowed for v in value):

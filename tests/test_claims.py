@@ -43,6 +43,7 @@ def row(claim):
 
 def test_claim_rows(extraction):
     rows = {c["sentence_index"]: row(c) for c in extraction.claims}
+    exo, setup = ["exosomes"], (["100 ug"], ["intravenous"], ["24 h after injury"])
     assert rows == {
         0: (
             "title",
@@ -51,7 +52,7 @@ def test_claim_rows(extraction):
             ["rat"],
             ["umbilical cord"],
             ["human"],
-            ["exosomes"],
+            exo,
             ["cisplatin"],
             [],
             [],
@@ -89,64 +90,60 @@ def test_claim_rows(extraction):
             ["rat"],
             ["umbilical cord"],
             ["human"],
-            ["exosomes"],
+            exo,
             ["cisplatin"],
             [],
             [],
             "unclear",
             False,
             False,
-            ["100 ug"],
-            ["intravenous"],
-            ["24 h after cisplatin"],
+            *setup,
             [],
         ),
+        # Findings carry the set-up of the Methods sentence (species, model, dose, route, timing).
         6: (
             "results",
             "finding",
             "in_vivo",
-            [],
+            ["rat"],
             ["umbilical cord"],
             ["human"],
-            ["exosomes"],
-            [],
+            exo,
+            ["cisplatin"],
             [],
             ["serum creatinine", "apoptosis", "survival"],
             "beneficial",
             False,
             False,
-            [],
-            [],
-            [],
+            *setup,
             [],
         ),
         7: (
             "results",
             "finding",
             "in_vivo",
-            [],
-            [],
-            [],
-            [],
-            [],
+            ["rat"],
+            ["umbilical cord"],
+            ["human"],
+            exo,
+            ["cisplatin"],
             [],
             ["fibrosis"],
             "no_effect",
             True,
             False,
-            [],
-            [],
-            [],
+            *setup,
             [],
         ),
+        # An in-vitro part starts a new set-up: nothing inherited from the rats; HK-2 cells are human.
         8: (
             "results",
             "finding",
             "in_vitro",
+            ["human"],
             [],
             [],
-            [],
-            ["exosomes"],
+            exo,
             [],
             ["caspase-3"],
             [],
@@ -165,7 +162,7 @@ def test_claim_rows(extraction):
             [],
             ["umbilical cord"],
             ["human"],
-            ["exosomes"],
+            exo,
             ["acute kidney injury"],
             [],
             [],
@@ -178,6 +175,34 @@ def test_claim_rows(extraction):
             [],
         ),
     }
+
+
+def test_direction_per_outcome_and_inherited_fields(extraction):
+    by_index = {c["sentence_index"]: c for c in extraction.claims}
+    assert by_index[6]["outcome_effects"] == [
+        "serum creatinine:beneficial",
+        "apoptosis:beneficial",
+        "survival:beneficial",
+    ]
+    assert by_index[6]["inherited"] == ["species", "injury_model", "dose", "route", "timing"]
+    assert by_index[7]["outcome_effects"] == ["fibrosis:no_effect"]
+    assert by_index[7]["inherited"] == [
+        "species",
+        "cell_source",
+        "cell_origin",
+        "cell_product",
+        "injury_model",
+        "dose",
+        "route",
+        "timing",
+    ]
+    assert (by_index[4]["dose_value"], by_index[4]["dose_unit"], by_index[4]["timing_text"]) == (
+        [100.0],
+        ["ug"],
+        ["24 h after cisplatin"],
+    )
+    assert by_index[8]["cell_line"] == ["HK-2"]
+    assert by_index[0]["inherited"] == [] and by_index[2]["inherited"] == []
 
 
 def test_ids_are_verified_ontology_ids_aligned_with_values(extraction):

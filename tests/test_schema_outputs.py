@@ -41,10 +41,19 @@ def evidence_row(**kw) -> dict:
         "effect_direction": "beneficial",
         "negated": False,
         "hedged": True,
+        "outcome_effects": ["serum creatinine:beneficial"],
+        "inherited": ["species"],
         "dose": ["1 x 10^6 cells"],
+        "dose_value": [1000000.0],
+        "dose_unit": ["cells"],
         "route": ["intravenous", "intraperitoneal"],
-        "timing": ["24 h after reperfusion"],
+        "timing": ["24 h after injury"],
+        "timing_text": ["24 h after reperfusion"],
         "trial_id": [],
+        "trial_phase": [],
+        "n_patients": [],
+        "cell_line": [],
+        "cited_references": [],
         "confidence": 0.85,
     }
     row.update(kw)
@@ -145,7 +154,7 @@ def test_schema_markdown_lists_every_column():
     md = schema_markdown(EVIDENCE)
     lines = md.splitlines()
     assert lines[:2] == ["| column | type | meaning |", "|---|---|---|"]
-    assert len(lines) == 2 + len(EVIDENCE.columns) == 33
+    assert len(lines) == 2 + len(EVIDENCE.columns) == 42
     assert [re.match(r"\| `([^`]+)` \|", line).group(1) for line in lines[2:]] == EVIDENCE.names
     assert "| `citations` | list[int] | reference numbers cited" in md
     assert (
@@ -177,8 +186,13 @@ def two_rows() -> pd.DataFrame:
             hedged=False,
             route=[],
             dose=[],
+            dose_value=[],
+            dose_unit=[],
             timing=[],
+            timing_text=[],
             trial_id=["NCT01602328"],
+            trial_phase=["2"],
+            n_patients=[156],
             confidence=1.0,
         ),
     )

@@ -1,0 +1,143 @@
+"""Document-level rules applied after a trained NER model (chosen on the development sets, see models/ner/README.md).
+
+* ``abbreviations``: scispaCy's abbreviation detector (Schwartz & Hearst) pairs a short form with its long form;
+  when the model predicted an entity for the long form, every occurrence of the short form gets that entity's
+  type (added where missing, relabelled where the model gave another type).
+* ``repeats``: a later occurrence (same tokens, same case) of a string the model predicted as an entity earlier in
+  the same document gets the same type, unless it overlaps a predicted entity.
+
+``postprocess_doc(doc, rules)`` works on any Doc with ``doc.ents``; the ``evidence_ner_postprocess`` factory wraps
+it as a pipeline component.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+RULES = ("abbreviations", "repeats")
+MIN_REPEAT_CHARS = 2
+
+_DETECTORS: dict[int, object] = {}
+
+
+def _detector(doc: Doc):
+    key = id(doc.vocab)
+    if key not in _DETECTORS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            from scispacy.abbreviation import AbbreviationDetector
+
+        _DETECTORS[key] = AbbreviationDetector(_VocabHolder(doc.vocab))
+    return _DETECTORS[key]
+
+
+class _VocabHolder:
+    """AbbreviationDetector only reads ``nlp.vocab``."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+
+def _abbreviation_pairs(doc: Doc) -> list[tuple[Span, Span]]:
+    detector = _detector(doc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # W036: empty global matcher
+        matches = detector.matcher(doc)
+        candidates = [(m, s + 1, e - 1) for m, s, e in matches]
+        from scispacy.abbreviation import filter_matches
+
+        occurrences = detector.find_matches_for(filter_matches(candidates, doc), doc)
+    return [(long_form, short) for long_form, shorts in occurrences for short in shorts]
+
+
+def _set_ents(doc: Doc, spans: list[Span]) -> None:
+    doc.ents = sorted(filter_spans(spans), key=lambda s: s.start)
+
+
+def propagate_abbreviations(doc: Doc) -> Doc:
+    ents = list(doc.ents)
+    by_end = {}
+    for ent in ents:
+        by_end.setdefault(ent.end, []).append(ent)
+    short_labels: dict[str, str] = {}
+    pairs = _abbreviation_pairs(doc)
+    for long_form, short in pairs:
+        # an entity predicted for the long form: ends where it ends and lies inside it
+        for ent in by_end.get(long_form.end, []):
+            if ent.start >= long_form.start:
+                short_labels.setdefault(short.text, ent.label_)
+    if not short_labels:
+        return doc
+    new = []
+    for _long, short in pairs:
+        label = short_labels.get(short.text)
+        if label:
+            new.append(Span(doc, short.start, short.end, label=label))
+    covered = {(s.start, s.end) for s in new}
+    kept = [e for e in ents if (e.start, e.end) not in covered]
+    # the abbreviation wins over a predicted entity it overlaps
+    new_tokens = {i for s in new for i in range(s.start, s.end)}
+    kept = [e for e in kept if not any(i in new_tokens for i in range(e.start, e.end))]
+    _set_ents(doc, kept + new)
+    return doc
+
+
+def label_repeats(doc: Doc) -> Doc:
+    ents = list(doc.ents)
+    if not ents:
+        return doc
+    labels: dict[str, Counter] = {}
+    first: dict[str, int] = {}
+    for ent in ents:
+        if len(ent.text) < MIN_REPEAT_CHARS:
+            continue
+        labels.setdefault(ent.text, Counter())[ent.label_] += 1
+        first.setdefault(ent.text, ent.start)
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for text in labels:
+        matcher.add(text, [_pattern(ents, text)])
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    new = []
+    for match_id, start, end in matcher(doc):
+        text = doc.vocab.strings[match_id]
+        if start <= first[text] or any(i in taken for i in range(start, end)):
+            continue
+        new.append(Span(doc, start, end, label=labels[text].most_common(1)[0][0]))
+        taken.update(range(start, end))
+    if new:
+        _set_ents(doc, ents + new)
+    return doc
+
+
+def _pattern(ents: list[Span], text: str) -> Doc:
+    for ent in ents:
+        if ent.text == text:
+            return ent.as_doc()
+    raise KeyError(text)
+
+
+def postprocess_doc(doc: Doc, rules: bool | list[str] | tuple[str, ...] = True) -> Doc:
+    """Apply the rules (``True``: all of :data:`RULES`, in that order) to ``doc.ents`` in place."""
+    selected = RULES if rules is True else tuple(rules or ())
+    unknown = set(selected) - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown post-processing rules: {sorted(unknown)}")
+    if "abbreviations" in selected:
+        propagate_abbreviations(doc)
+    if "repeats" in selected:
+        label_repeats(doc)
+    return doc
+
+
+@Language.factory("evidence_ner_postprocess", default_config={"rules": list(RULES)})
+def make_ner_postprocess(nlp: Language, name: str, rules: list[str]):
+    def component(doc: Doc) -> Doc:
+        return postprocess_doc(doc, rules)
+
+    return component

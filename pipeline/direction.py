@@ -1,0 +1,105 @@
+"""Direction of a therapy's effect, per outcome and for the sentence.
+
+Cue phrases (``models/cues/direction.json``) are found as events in the sentence: ``beneficial``, ``no_effect``,
+``harmful``, and change verbs ``up`` / ``down``. A negated cue ("did not enhance", "failed to reduce") is a
+``no_effect`` event. Each outcome (and mediator with a known polarity) takes the nearest event before it in the
+same clause ("reduced apoptosis"), else the nearest after it ("creatinine was reduced"); a change verb is read
+against the target's polarity: "reduced creatinine" is beneficial, "reduced survival" harmful. The sentence's
+summary is the set of target directions plus any cue no target used ("..., whereas CM had no effect"): one
+direction, ``mixed`` when they differ, ``unclear`` when there is none. A sentence about the injury that names no
+therapy ("AKI increases mortality") states no direction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline import cues
+
+THERAPY_WORDS = re.compile(
+    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells)\b", re.I
+)
+NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
+CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
+
+
+@dataclass
+class Event:
+    start: int
+    end: int
+    kind: str  # beneficial, no_effect, harmful, up, down
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """An outcome or mediator in the sentence: character span (sentence-relative), name, the good direction."""
+
+    start: int
+    end: int
+    name: str
+    good: str  # "up" or "down"
+    is_outcome: bool
+
+
+def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
+    found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
+    blocked = [(e.start, e.end) for e in found]
+
+    def add(match: re.Match, kind: str) -> None:
+        if any(s <= match.start() < e for s, e in blocked):
+            return
+        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
+        found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
+
+    for pattern, kind in (
+        (lexicon.harmful, "harmful"),
+        (lexicon.beneficial, "beneficial"),
+        (lexicon.up, "up"),
+        (lexicon.down, "down"),
+    ):
+        for match in pattern.finditer(text):
+            add(match, kind)
+    return sorted(found, key=lambda e: e.start)
+
+
+def _clause(text: str, position: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() >= position:
+            end = m.start()
+            break
+    return start, end
+
+
+def _reading(event: Event, target: Target) -> str:
+    if event.kind in ("up", "down"):
+        return "beneficial" if event.kind == target.good else "harmful"
+    return event.kind
+
+
+def directions(
+    text: str, targets: list[Target], therapy_named: bool, injury_named: bool, lexicon: cues.Lexicon
+) -> tuple[list[tuple[Target, str]], str]:
+    """(each target with its direction, the sentence's summary direction)."""
+    if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
+        return [], "unclear"
+    found = events(text, lexicon)
+    per_target: list[tuple[Target, str]] = []
+    for target in targets:
+        lo, hi = _clause(text, target.start)
+        before = [e for e in found if lo <= e.start and e.end <= target.start and target.start - e.end <= 100]
+        after = [e for e in found if target.end <= e.start < hi and e.start - target.end <= 50]
+        chosen = before[-1] if before else (after[0] if after else None)
+        if chosen is None:
+            continue
+        chosen.used = True
+        per_target.append((target, _reading(chosen, target)))
+    labels = {d for _, d in per_target}
+    labels |= {e.kind for e in found if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
+    if not labels:
+        return per_target, "unclear"
+    return per_target, labels.pop() if len(labels) == 1 else "mixed"

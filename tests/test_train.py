@@ -1,0 +1,104 @@
+"""Alignment, scoring, post-processing rules and a smoke training run (20 steps on 20 documents)."""
+
+import json
+from collections import Counter
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline import corpora
+from pipeline.components.ner_postprocess import postprocess_doc
+from pipeline.corpora import CorpusDoc
+from pipeline.train import align_doc, blank_nlp, evaluate_model, make_docbin, score_char_spans, train_model
+
+HAVE_CORPORA = corpora.paths.SHARED_CORPORA.is_dir()
+needs_corpora = pytest.mark.skipif(not HAVE_CORPORA, reason="shared corpora not available")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return blank_nlp()
+
+
+def test_alignment_expands_and_keeps_the_longest_of_overlaps(nlp):
+    text = "Cisplatin-induced AKI in IL-2-treated rats (TNF-alpha/beta)."
+    spans = [(0, 9, "Chemical"), (18, 21, "Disease"), (25, 27, "Gene"), (25, 29, "Gene"), (44, 47, "Gene")]
+    stats = Counter()
+    doc = align_doc(nlp, CorpusDoc("x", text, spans), stats)
+    assert [(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents] == [
+        ("Cisplatin", "Chemical", 0, 9),
+        ("AKI", "Disease", 18, 21),
+        ("IL-2", "Gene", 25, 29),
+        ("TNF-alpha", "Gene", 44, 53),
+    ]
+    assert stats == Counter({"gold": 5, "kept": 4, "misaligned": 2, "overlap_dropped": 1})
+
+
+@needs_corpora
+def test_make_docbin_bc5cdr_train_alignment_counts(nlp):
+    docbin, stats = make_docbin("bc5cdr", "train", nlp)
+    assert len(docbin) == 500
+    assert stats == {
+        "docs": 500,
+        "gold": 9385,
+        "kept": 9375,
+        "misaligned": 165,
+        "overlap_dropped": 10,
+        "unalignable": 0,
+    }
+
+
+def test_score_char_spans_is_strict():
+    gold = [{(0, 9, "Chemical"), (18, 21, "Disease")}, {(5, 10, "Disease")}]
+    pred = [{(0, 9, "Chemical"), (18, 21, "Chemical")}, {(5, 11, "Disease")}]
+    scores = score_char_spans(gold, pred, ("Chemical", "Disease"))
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 2, 2)
+    assert (scores["p"], scores["r"], scores["f"]) == (33.33, 33.33, 33.33)
+    assert scores["per_type"]["Chemical"] == {"p": 50.0, "r": 100.0, "f": 66.67, "tp": 1, "fp": 1, "fn": 0}
+    assert scores["per_type"]["Disease"] == {"p": 0.0, "r": 0.0, "f": 0.0, "tp": 0, "fp": 1, "fn": 2}
+
+
+def test_postprocess_abbreviation_type_and_repeats(nlp):
+    doc = nlp("Acute kidney injury (AKI) after cisplatin. AKI was severe; cisplatin dose and AKI rate.")
+    doc.ents = [Span(doc, 0, 3, label="Disease"), Span(doc, 7, 8, label="Chemical")]
+    doc.ents = [*doc.ents, Span(doc, 9, 10, label="Chemical")]  # the model typed one AKI wrongly
+    postprocess_doc(doc)
+    assert [(e.text, e.label_, e.start_char) for e in doc.ents] == [
+        ("Acute kidney injury", "Disease", 0),
+        ("AKI", "Disease", 21),
+        ("cisplatin", "Chemical", 32),
+        ("AKI", "Disease", 43),
+        ("cisplatin", "Chemical", 59),
+        ("AKI", "Disease", 78),
+    ]
+
+
+def test_postprocess_leaves_short_forms_of_unpredicted_long_forms(nlp):
+    doc = nlp("Glomerular filtration rate (GFR) fell; GFR was low.")
+    postprocess_doc(doc)
+    assert list(doc.ents) == []
+    with pytest.raises(ValueError, match="unknown post-processing rules"):
+        postprocess_doc(doc, ["spelling"])
+
+
+@needs_corpora
+def test_smoke_train_save_reload_evaluate(tmp_path):
+    model_path = train_model("bc5cdr", tmp_path / "run", max_steps=20, limit_docs=20, eval_frequency=10)
+    assert model_path == tmp_path / "run" / "model-best"
+    assert json.loads((tmp_path / "run" / "alignment.json").read_text())["train"]["docs"] == 20
+    size = sum(f.stat().st_size for f in model_path.rglob("*") if f.is_file())
+    assert size < 25 * 2**20
+    loaded = spacy.load(model_path)  # pipeline.tokenizer was imported by pipeline.train
+    assert loaded.pipe_names == ["tok2vec", "ner"]
+    assert sorted(loaded.get_pipe("ner").labels) == ["Chemical", "Disease"]
+    text = "Cisplatin-induced AKI in IL-2-treated rats."
+    assert [t.text for t in loaded.make_doc(text)] == [t.text for t in blank_nlp().make_doc(text)]
+    assert loaded.meta["evidence"]["max_steps"] == 20
+    result = evaluate_model(model_path, "bc5cdr", limit_docs=20)
+    char = result["char_offsets"]
+    assert char["tp"] + char["fn"] == 357  # gold mentions in the first 20 test documents
+    assert set(char["per_type"]) == {"Chemical", "Disease"}
+    assert result["iob"]["sentences"] == 200
+    assert result["speed"]["words"] > 4000
+    json.dumps(result)

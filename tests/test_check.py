@@ -82,6 +82,10 @@ def test_load_csv_splits_lists_normalizes_values_and_parses_booleans(tmp_path, k
         "citations",
         "dose",
         "timing",
+        "outcome_effects",
+        "cell_line",
+        "trial_phase",
+        "n_patients",
         "study_type",
         "effect_direction",
         "claim_type",
@@ -104,6 +108,10 @@ def test_load_csv_splits_lists_normalizes_values_and_parses_booleans(tmp_path, k
         "citations": ["9", "10", "11"],
         "dose": ["1x10^6cells"],
         "timing": ["24hafterreperfusion"],
+        "outcome_effects": [],
+        "cell_line": [],
+        "trial_phase": [],
+        "n_patients": [],
         "study_type": "in_vivo",
         "effect_direction": "beneficial",
         "claim_type": "finding",
@@ -417,6 +425,10 @@ def test_compare_documents_and_claims(tables, kb):
         "citations",
         "dose",
         "timing",
+        "outcome_effects",
+        "cell_line",
+        "trial_phase",
+        "n_patients",
         "study_type",
         "effect_direction",
         "claim_type",
@@ -509,7 +521,8 @@ def test_render_markdown_contains_the_figures(tables, kb):
     assert "| claim_type | n/a | n/a | n/a | 0.750 | 0.750 | 0.750 |" in lines
     assert "- **d1**: citations: 10; effect_direction: no_effect" in lines
     assert "- **d1**: species: rat; cell_product: exosomes; mediators: proliferation" in lines
-    assert sum(line.startswith("| ") for line in lines) == 1 + 17  # header + one row per field
+    # field table: header + one row per field; tuple table: header + finding, design, outcome_effects
+    assert sum(line.startswith("| ") for line in lines) == 1 + 21 + 1 + 3
     assert md.endswith("\n")
 
 
@@ -518,6 +531,8 @@ def test_render_markdown_says_none_without_differences():
         "documents": ["d1"],
         "claims": {"gold": 1, "predicted": 1, **sc(1.0, 1.0, 1.0, 1, 0, 0)},
         "fields": {"species": {"document": sc(1.0, 1.0, 1.0, 1, 0, 0), "claim": sc(1.0, 1.0, 1.0, 1, 0, 0)}},
+        "tuples": {"finding": sc(None, None, None, 0, 0, 0)},
+        "non_beneficial_recall": {"gold_findings": 0, "same_direction": None, "any_non_beneficial": None},
         "missing": {},
         "extra": {},
     }

@@ -35,6 +35,8 @@ FIELD_OF_CATEGORY = {
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
+# "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
+RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)|\bvs\.?\s*\d", re.I)
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -113,37 +115,30 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
 
     Abstracts state the set-up once ("SCID mice with glycerol-induced AKI received human BM-MSC MVs i.v.") and
     the findings later ("MVs improved survival"). The context is what aim, method and finding sentences stated
-    so far; a sentence naming another injury model, another species or another kind of study (an in-vitro part)
-    starts a new context. The title neither sets nor takes context; background, aims and hypotheses take none.
+    so far (injury models add up: "cisplatin" then "AKI"); a sentence naming another injury model or species
+    starts a new context. An in-vitro part (a cell line, "in vitro") has a context of its own and does not
+    replace the animal or clinical one. The title neither sets nor takes context; background, aims and
+    hypotheses take none.
     """
-    context: dict[str, tuple[list, list]] = {}
+    contexts: dict[str, dict[str, tuple[list, list]]] = {"main": {}, "in_vitro": {}}
     for row, own_type in zip(rows, own_types, strict=True):
         row["study_type"] = own_type
         if row["section"] == "title":
             continue
+        part = "in_vitro" if own_type == "in_vitro" else "main"
+        context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
         if _new_setup(stated, context):
-            context = {}
+            context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
-            inherited = []
-            same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("cell_product", ([],))[0])
-            for field in CONTEXT_FIELDS:
-                if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
-                    continue
-                values, extra = context[field]
-                row[field] = values if field == "study_type" else list(values)
-                if field in ENTITY_FIELDS:
-                    row[f"{field}_ids"] = list(extra)
-                elif field == "dose":
-                    row["dose_value"], row["dose_unit"] = list(extra[0]), list(extra[1])
-                elif field == "timing":
-                    row["timing_text"] = list(extra)
-                if field != "study_type":  # every row has a study type; only entity/arm fields are listed
-                    inherited.append(field)
-            row["inherited"] = inherited
+            _inherit(row, stated, context)
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
-                if field in ENTITY_FIELDS:
+                if field == "injury_model" and field in context:
+                    merged = list(dict.fromkeys(context[field][0] + value))
+                    ids = dict(zip(context[field][0] + value, context[field][1] + row["injury_model_ids"], strict=True))
+                    context[field] = (merged, [ids[v] for v in merged])
+                elif field in ENTITY_FIELDS:
                     context[field] = (value, row[f"{field}_ids"])
                 elif field == "dose":
                     context[field] = (value, (row["dose_value"], row["dose_unit"]))
@@ -151,6 +146,29 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
                     context[field] = (value, row["timing_text"])
                 else:
                     context[field] = (value, ())
+
+
+def _inherit(row: dict, stated: dict, context: dict) -> None:
+    inherited = []
+    same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("cell_product", ([],))[0])
+    for field in CONTEXT_FIELDS:
+        if field == "injury_model" and field in stated and field in context:
+            # a model restated inside the context's ("kidney injury" under cisplatin): the context's models
+            if set(stated[field]) < set(context[field][0]):
+                stated.pop(field)
+        if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
+            continue
+        values, extra = context[field]
+        row[field] = values if field == "study_type" else list(values)
+        if field in ENTITY_FIELDS:
+            row[f"{field}_ids"] = list(extra)
+        elif field == "dose":
+            row["dose_value"], row["dose_unit"] = list(extra[0]), list(extra[1])
+        elif field == "timing":
+            row["timing_text"] = list(extra)
+        if field != "study_type":  # every row has a study type; only entity and arm fields are listed
+            inherited.append(field)
+    row["inherited"] = inherited
 
 
 def _new_setup(stated: dict, context: dict) -> bool:
@@ -331,7 +349,7 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
         return False
     nxt = ents[k + 1]
     gap = ent.doc[ent.end : nxt.start]
-    if len(gap) > 2 or any(t.is_punct and t.text not in "-" for t in gap):
+    if len(gap) > 2 or any(t.lower_ not in ("-", "derived") for t in gap):
         return False
     categories = {kb.concepts[c].category for c in (nxt._.evidence_concepts or ((nxt.kb_id_,) if nxt.kb_id_ else ()))}
     return bool(categories & {"cell_source", "cell_product"})
@@ -404,6 +422,7 @@ def _concepts(ent: Span) -> tuple[str, ...]:
 
 
 PARENT_GAP = {"-", "derived", "secreted", "released", "isolated", "conditioned", "'s", "’s"}
+CHILD_GAP = {"of", "from", "derived", "secreted", "released", "produced", "by", "the", "-"}
 
 
 def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
@@ -415,8 +434,21 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     if k + 1 < len(ents):
         nxt = ents[k + 1]
         gap = [t.lower_ for t in ent.doc[ent.end : nxt.start]]
-        if len(gap) <= 3 and all(t in PARENT_GAP for t in gap):
-            return any(kb.concepts[c].cell_free for c in _concepts(nxt))
+        if (
+            len(gap) <= 3
+            and all(t in PARENT_GAP for t in gap)
+            and any(kb.concepts[c].cell_free for c in _concepts(nxt))
+        ):
+            return True
+    if k > 0:  # "secretome of dental pulp MSCs", "exosomes derived from BM-MSCs"
+        prev = ents[k - 1]
+        gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
+        if (
+            len(gap) <= 3
+            and all(t in CHILD_GAP for t in gap)
+            and any(kb.concepts[c].cell_free for c in _concepts(prev))
+        ):
+            return True
     return False
 
 
@@ -427,7 +459,7 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon) 
         if hedged and MODAL_HEDGES.search(text):
             return "hypothesis"
         return "finding"
-    if lexicon.finding.search(text):
+    if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):
         return "finding"
     if hedged:
         return "hypothesis"

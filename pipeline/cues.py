@@ -29,6 +29,7 @@ class Lexicon:
     no_effect: re.Pattern[str]
     harmful: re.Pattern[str]
     up: re.Pattern[str]
+    neutral: re.Pattern[str]
     down: re.Pattern[str]
     negation: re.Pattern[str]
     hedge: re.Pattern[str]
@@ -58,6 +59,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         no_effect=_phrases_re(direction["no_effect"]),
         harmful=_phrases_re(direction["harmful"]),
         up=_phrases_re(direction["up"]),
+        neutral=_phrases_re(direction.get("neutral", [])),
         down=_phrases_re(direction["down"]),
         negation=_phrases_re(epistemics["negation"]),
         hedge=_phrases_re(epistemics["hedge"]),

@@ -18,10 +18,18 @@ from dataclasses import dataclass
 from pipeline import cues
 
 THERAPY_WORDS = re.compile(
-    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells)\b", re.I
+    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|groups?|arms?|"
+    r"placebo|vehicle|controls?)\b",
+    re.I,
 )
 NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
+# "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
+ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
+# "improves survival but not renal function": "not" right before a target.
+NOT_BEFORE_TARGET = re.compile(r"\b(?:not|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
+BUT_NOT = re.compile(r"\bbut not\b", re.I)
+PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
 
 
 @dataclass
@@ -45,6 +53,11 @@ class Target:
 
 def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
+    found += [
+        Event(m.start(), m.end(), "no_effect")
+        for m in ELLIPTICAL_NEGATION.finditer(text)
+        if not any(e.start <= m.start() < e.end for e in found)
+    ]
     blocked = [(e.start, e.end) for e in found]
 
     def add(match: re.Match, kind: str) -> None:
@@ -61,6 +74,14 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     ):
         for match in pattern.finditer(text):
             add(match, kind)
+    # Neutral change verbs ("affect", "alter") state a direction only when negated: "did not affect fibrosis".
+    for match in lexicon.neutral.finditer(text):
+        if not any(e.start <= match.start() < e.end for e in found) and NEGATED_BEFORE.search(
+            text[max(0, match.start() - 24) : match.start()]
+        ):
+            found.append(Event(match.start(), match.end(), "no_effect"))
+    # "MSCs, but not their conditioned medium, ameliorate AKI": the excluded arm had no effect.
+    found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
     return sorted(found, key=lambda e: e.start)
 
 
@@ -89,13 +110,24 @@ def directions(
         return [], "unclear"
     found = events(text, lexicon)
     per_target: list[tuple[Target, str]] = []
+    passive_used: set[int] = set()  # events already read as the predicate of an earlier target
     for target in targets:
         lo, hi = _clause(text, target.start)
-        before = [e for e in found if lo <= e.start and e.end <= target.start and target.start - e.end <= 100]
-        after = [e for e in found if target.end <= e.start < hi and e.start - target.end <= 50]
-        chosen = before[-1] if before else (after[0] if after else None)
+        if NOT_BEFORE_TARGET.search(text[lo : target.start]):
+            per_target.append((target, "no_effect"))
+            continue
+        before = [
+            e
+            for e in found
+            if lo <= e.start and e.end <= target.start and target.start - e.end <= 100 and id(e) not in passive_used
+        ]
+        after = [e for e in found if target.end <= e.start < hi and e.start - target.end <= 80]
+        passive = after and PASSIVE_GAP.search(text[target.end : after[0].start])
+        chosen = after[0] if passive else (before[-1] if before else (after[0] if after else None))
         if chosen is None:
             continue
+        if passive:
+            passive_used.add(id(chosen))
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))
     labels = {d for _, d in per_target}

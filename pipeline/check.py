@@ -232,6 +232,9 @@ def tuples(rows: pd.DataFrame) -> dict[str, set[tuple]]:
             for pair in row.get("outcome_effects", None) or []:
                 outcome, _, direction = pair.rpartition(":")
                 found["outcome_effects"].add((outcome, direction))
+    # A design with no route is subsumed by the same design with a stated route in the document.
+    routed = {t[:3] for t in found["design"] if t[3]}
+    found["design"] = {t for t in found["design"] if t[3] or t[:3] not in routed}
     return found
 
 

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from spacy.tokens import Doc, Span
 
@@ -21,6 +22,7 @@ from pipeline import cues
 from pipeline import direction as direction_of
 from pipeline.documents import Document
 from pipeline.kb import KnowledgeBase
+from pipeline.references import label, parse_references
 from pipeline.schema import ENTITY_FIELDS
 
 CLAIM_CATEGORIES = {"cell_source", "cell_product", "injury_model", "mediator", "outcome"}
@@ -45,6 +47,7 @@ STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 class Extraction:
     claims: list[dict]
     mentions: list[dict]
+    references: list[dict] = dataclass_field(default_factory=list)
 
 
 def claim_id(doc_id: str, sentence: str, occurrence: int) -> str:
@@ -91,7 +94,17 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             row["study_type"] = "review_statement"
     else:
         apply_context(claims, own_types)
-    return Extraction(claims, mentions)
+    entries = parse_references(document.text)
+    by_number = {e["number"]: e for e in entries}
+    for entry in entries:
+        entry["doc_id"] = document.doc_id
+        entry["cited_by"] = []
+    for row in claims:
+        row["cited_references"] = [label(by_number[n]) for n in row["citations"] if n in by_number]
+        for n in row["citations"]:
+            if n in by_number:
+                by_number[n]["cited_by"].append(row["claim_id"])
+    return Extraction(claims, mentions, entries)
 
 
 #: Fields a finding or method row takes from the study set-up stated earlier in the document.

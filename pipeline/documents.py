@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.references import find_reference_list
+
 #: Extensions picked up when walking a folder. An explicitly named file of another type is an error.
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 DEFAULT_MAX_BYTES = 10_000_000
@@ -197,6 +199,13 @@ def detect_sections(text: str) -> list[Section]:
             markers.append((heading.start(1), heading.end(1), "heading", heading.group(1).strip().lower()))
     for authors in _AUTHORS_RE.finditer(text):
         markers.append((authors.start(), authors.end(), "front_matter", "body"))
+    reference_list = find_reference_list(text)
+    if reference_list is not None:
+        # The list itself is not claims: everything after the heading is one "references" span.
+        markers = [m for m in markers if m[0] < reference_list[0]]
+        heading_start = text.rfind("\n", 0, reference_list[0] - 1) + 1
+        markers.append((heading_start, reference_list[0], "heading", "references"))
+        markers.append((reference_list[0], reference_list[1], "references", "references"))
     markers.sort()
 
     default = "abstract" if len(text) < 6000 else "body"
@@ -217,6 +226,8 @@ def detect_sections(text: str) -> list[Section]:
         if end > start:
             sections.append(Section(marker_name, start, end, "heading" if kind == "heading" else kind))
         name, pos = marker_name, end
+        if kind == "references":
+            break
     if pos < len(text):
         sections.append(Section(name, pos, len(text)))
     return [s for s in sections if text[s.start : s.end].strip()]

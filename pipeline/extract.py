@@ -32,7 +32,8 @@ from pipeline.documents import Document, InputFailure
 from pipeline.kb import load_kb
 from pipeline.nlp import build_nlp, process
 from pipeline.outputs import merge_with_previous, read_table, write_json, write_table
-from pipeline.schema import EVIDENCE, MENTIONS, validate
+from pipeline.schema import EVIDENCE, MENTIONS, REFERENCES, STUDIES, validate
+from pipeline.studies import build_arms
 
 log = logging.getLogger("evidence")
 
@@ -43,6 +44,7 @@ class DocResult:
     content_hash: str
     claims: list[dict]
     mentions: list[dict]
+    references: list[dict] = field(default_factory=list)
     cached: bool = False
 
 
@@ -120,23 +122,13 @@ class ResultCache:
         self.path = path
         with closing(self._connect()) as con, con:
             con.execute(
-                "CREATE TABLE IF NOT EXISTS results (doc_id TEXT, content_hash TEXT, version TEXT, "
-                "claims TEXT NOT NULL, mentions TEXT NOT NULL, updated TEXT NOT NULL, "
+                "CREATE TABLE IF NOT EXISTS results_v2 (doc_id TEXT, content_hash TEXT, version TEXT, "
+                "claims TEXT NOT NULL, mentions TEXT NOT NULL, refs TEXT NOT NULL, updated TEXT NOT NULL, "
                 "PRIMARY KEY (doc_id, content_hash, version))"
             )
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
-
-    def get(self, doc_id: str, content_hash: str, version: str) -> DocResult | None:
-        with closing(self._connect()) as con:
-            row = con.execute(
-                "SELECT claims, mentions FROM results WHERE doc_id=? AND content_hash=? AND version=?",
-                (doc_id, content_hash, version),
-            ).fetchone()
-        if row is None:
-            return None
-        return DocResult(doc_id, content_hash, json.loads(row[0]), json.loads(row[1]), cached=True)
 
     def get_many(self, documents: list[Document], version: str) -> dict[str, DocResult]:
         """Cached results of the documents whose content and pipeline version are unchanged."""
@@ -144,25 +136,30 @@ class ResultCache:
         with closing(self._connect()) as con:
             for doc in documents:
                 row = con.execute(
-                    "SELECT claims, mentions FROM results WHERE doc_id=? AND content_hash=? AND version=?",
+                    "SELECT claims, mentions, refs FROM results_v2 WHERE doc_id=? AND content_hash=? AND version=?",
                     (doc.doc_id, doc.content_hash, version),
                 ).fetchone()
                 if row is not None:
-                    found[doc.doc_id] = DocResult(
-                        doc.doc_id, doc.content_hash, json.loads(row[0]), json.loads(row[1]), cached=True
-                    )
+                    claims, mentions, refs = (json.loads(x) for x in row)
+                    found[doc.doc_id] = DocResult(doc.doc_id, doc.content_hash, claims, mentions, refs, cached=True)
         return found
 
     def put(self, results: Iterable[DocResult], version: str) -> None:
         now = datetime.now(UTC).isoformat()
-        with closing(self._connect()) as con, con:
-            con.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (r.doc_id, r.content_hash, version, json.dumps(r.claims), json.dumps(r.mentions), now)
-                    for r in results
-                ],
+        rows = [
+            (
+                r.doc_id,
+                r.content_hash,
+                version,
+                json.dumps(r.claims),
+                json.dumps(r.mentions),
+                json.dumps(r.references),
+                now,
             )
+            for r in results
+        ]
+        with closing(self._connect()) as con, con:
+            con.executemany("INSERT OR REPLACE INTO results_v2 VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 # ---------------------------------------------------------------------------------------------- stages
@@ -181,7 +178,11 @@ def process_batch(documents: list[Document], use_models: bool = True) -> list[Do
     results = []
     for document, doc in process(nlp, documents):
         extraction = claims.extract(document, doc, kb, lexicon)
-        results.append(DocResult(document.doc_id, document.content_hash, extraction.claims, extraction.mentions))
+        results.append(
+            DocResult(
+                document.doc_id, document.content_hash, extraction.claims, extraction.mentions, extraction.references
+            )
+        )
     return results
 
 
@@ -215,28 +216,50 @@ class BatchRunner:
             self.pool = None
 
 
-def build_tables(results: list[DocResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
+    """The run's tables (evidence, mentions, studies, references), validated against their schemas."""
     claim_rows = [row for r in results for row in r.claims]
-    mention_rows = [row for r in results for row in r.mentions]
-    evidence = pd.DataFrame(claim_rows, columns=EVIDENCE.names)
-    mentions = pd.DataFrame(mention_rows, columns=MENTIONS.names)
-    return evidence, mentions
+    rows = {
+        EVIDENCE: claim_rows,
+        MENTIONS: [row for r in results for row in r.mentions],
+        STUDIES: [arm for r in results for arm in build_arms(r.claims)],
+        REFERENCES: [{k: ref[k] for k in REFERENCES.names} for r in results for ref in r.references],
+    }
+    return {table.name: validate(pd.DataFrame(data, columns=table.names), table) for table, data in rows.items()}
+
+
+#: Formats written per table (JSONL always: it is what merging with earlier runs reads back).
+FORMATS = {
+    "evidence": ("csv", "parquet", "jsonl"),
+    "studies": ("csv", "parquet", "jsonl"),
+    "mentions": ("csv", "jsonl"),
+    "references": ("csv", "jsonl"),
+}
+TABLES = {t.name: t for t in (EVIDENCE, MENTIONS, STUDIES, REFERENCES)}
 
 
 def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, started: float | None = None) -> None:
     """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level."""
     t = time.perf_counter()
-    evidence, mentions = build_tables(results)
-    evidence, mentions = validate(evidence, EVIDENCE), validate(mentions, MENTIONS)
+    tables = build_tables(results)
     run_dir = out_dir / "runs" / report.run_id
-    write_table(evidence, EVIDENCE, run_dir, validated=True)
-    write_table(mentions, MENTIONS, run_dir, formats=("csv", "jsonl"), validated=True)
     processed = {r.doc_id for r in results}
-    merged_evidence = merge_with_previous(evidence, read_table(out_dir, EVIDENCE), processed)
-    merged_mentions = merge_with_previous(mentions, read_table(out_dir, MENTIONS), processed)
-    report.outputs = [str(p) for p in write_table(merged_evidence, EVIDENCE, out_dir)]
-    report.outputs += [str(p) for p in write_table(merged_mentions, MENTIONS, out_dir, formats=("csv", "jsonl"))]
-    report.counts.update({"claims": len(evidence), "mentions": len(mentions), "claims_in_table": len(merged_evidence)})
+    report.outputs = []
+    for name, frame in tables.items():
+        table = TABLES[name]
+        write_table(frame, table, run_dir, formats=FORMATS[name], validated=True)
+        merged = merge_with_previous(frame, read_table(out_dir, table), processed)
+        report.outputs += [str(p) for p in write_table(merged, table, out_dir, formats=FORMATS[name])]
+        report.counts[f"{name}_in_table"] = len(merged)
+    report.counts.update(
+        {
+            "claims": len(tables["evidence"]),
+            "mentions": len(tables["mentions"]),
+            "studies": len(tables["studies"]),
+            "references": len(tables["references"]),
+        }
+    )
+    report.counts["claims_in_table"] = report.counts.pop("evidence_in_table")
     report.timings["write_s"] = elapsed(t)
     if started is not None:
         report.timings["total_s"] = elapsed(started)

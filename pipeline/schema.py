@@ -132,6 +132,49 @@ MENTIONS = Table(
 )
 
 
+STUDIES = Table(
+    "studies",
+    (
+        Column("arm_id", "str", "stable id of the arm: hash of doc_id and the arm's set-up and product"),
+        Column("doc_id", "str", "document id"),
+        Column("study_type", "str", "kind of evidence", STUDY_TYPES),
+        Column("species", "list[str]", "species of the study subjects"),
+        Column("injury_model", "list[str]", "injury model(s) of the set-up"),
+        Column("cell_product", "str", "the product given in this arm"),
+        Column("cell_source", "list[str]", "tissue of origin of the cells"),
+        Column("cell_origin", "list[str]", "donor: autologous/allogeneic/... or donor species"),
+        Column("dose", "list[str]", "doses as written"),
+        Column("route", "list[str]", "routes", ROUTES),
+        Column("timing", "list[str]", "timing relative to the injury"),
+        Column("outcome_effects", "list[str]", "outcomes with their directions (`mixed` when claims disagree)"),
+        Column("effect_direction", "str", "summary direction of the arm", DIRECTIONS),
+        Column("trial_id", "list[str]", "trial registry ids"),
+        Column("trial_phase", "list[str]", "trial phase"),
+        Column("n_patients", "list[int]", "patients stated"),
+        Column("cell_line", "list[str]", "cell lines of an in-vitro arm"),
+        Column("claim_ids", "list[str]", "the claims (evidence rows) the arm was built from"),
+    ),
+    key=("arm_id",),
+)
+
+REFERENCES = Table(
+    "references",
+    (
+        Column("doc_id", "str", "the citing document"),
+        Column("number", "int", "the reference number used in the text's citations"),
+        Column("authors", "str", "authors as written ('' when not parsed)", required=False),
+        Column("year", "int", "publication year (0 when not found)"),
+        Column("title", "str", "title ('' when not parsed)", required=False),
+        Column("journal", "str", "journal ('' when not parsed)", required=False),
+        Column("pmid", "str", "PubMed id when the entry gives one", required=False),
+        Column("doi", "str", "DOI when the entry gives one", required=False),
+        Column("text", "str", "the entry as written"),
+        Column("cited_by", "list[str]", "claim ids of the evidence rows that cite it"),
+    ),
+    key=("doc_id", "number"),
+)
+
+
 class SchemaError(ValueError):
     pass
 

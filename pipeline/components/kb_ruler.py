@@ -179,6 +179,11 @@ class KBRuler:
                         if concept_id not in concepts:
                             concepts.append(concept_id)
                     origin = origin or cand[3]
+                if any(c.startswith(("cell_product:", "cell_source:")) for c in concepts):
+                    # "human bone marrow MSCs (hBM-MSCs)": the species is the donor of the cells, not a host
+                    for concept_id in [c for c in concepts if c.startswith("species:")]:
+                        concepts.remove(concept_id)
+                        origin = origin or self.kb.concepts[concept_id].canonical_name
                 by_long[key] = (_head_first(tuple(concepts)), origin)
             concepts, origin = by_long[key]
             if concepts:

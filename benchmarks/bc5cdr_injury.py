@@ -78,17 +78,22 @@ def read_pubtator(path: Path) -> dict[str, Abstract]:
     return docs
 
 
-def read_ids(path: Path) -> list[str]:
-    """PMIDs of ``ids_kidney_injury.txt`` (``doc_id<TAB>pmid<TAB>split``)."""
-    return [line.split("\t")[1] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_ids(path: Path, splits: tuple[str, ...] = ("train", "dev", "test")) -> list[str]:
+    """PMIDs of ``ids_kidney_injury.txt`` (``doc_id<TAB>pmid<TAB>split``) in the given corpus splits."""
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row[1] for row in rows if row[2].strip() in splits]
 
 
 def injury_mesh_ids(kb) -> dict[str, str]:
-    """S: MeSH id (without ``MESH:``) -> canonical name, for the KB's injury_model concepts."""
+    """S: MeSH id (without ``MESH:``) -> canonical name, for the KB's injury_model concepts.
+
+    Generic concepts (``nephrotoxicity``, MeSH "Kidney Diseases", which BC5CDR puts on any nephropathy) are not
+    injury models in the KB's sense: they are dropped beside the specific model they describe, so they are not in S.
+    """
     return {
         c.ontology_id.removeprefix("MESH:"): c.canonical_name
         for c in kb.by_category("injury_model")
-        if c.ontology_id.startswith("MESH:")
+        if c.ontology_id.startswith("MESH:") and not c.generic
     }
 
 
@@ -202,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "bc5cdr_injury.json")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the bc5cdr folder of ../shared/corpora")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--splits",
+        default="train,dev,test",
+        help="BC5CDR splits whose kidney-injury abstracts to use (default: all; e.g. test)",
+    )
     args = parser.parse_args(argv)
     from pipeline.flows import extract_flow
     from pipeline.kb import load_kb
@@ -212,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus: dict[str, Abstract] = {}
     for name in PUBTATOR:
         corpus.update(read_pubtator(args.corpus / name))
-    pmids = read_ids(args.corpus / "ids_kidney_injury.txt")
+    pmids = read_ids(args.corpus / "ids_kidney_injury.txt", tuple(args.splits.split(",")))
     docs = {p: corpus[p] for p in pmids}
     gold = {p: {i for _, _, ids in d.mentions for i in ids if i in s_ids} for p, d in docs.items()}
 
@@ -246,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python benchmarks/bc5cdr_injury.py",
         "versions": report["versions"],
         "run_counts": report["counts"],
+        "splits": args.splits,
         "documents": len(docs),
         "documents_with_gold": sum(1 for g in gold.values() if g),
         "documents_with_prediction": sum(1 for p in docs if pred_ev.get(p)),
@@ -253,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         "target": {"precision": TARGET, "recall": TARGET},
     }
     for key, pred, sentences in (("evidence", pred_ev, sentences_ev), ("mentions", pred_mn, sentences_mn)):
+        pred = {doc: ids & s_ids for doc, ids in pred.items()}  # only ids that are injury models in S count
         result = score(gold, pred)
         result["breakdown"] = breakdown(result, names, gold, pred, docs, sentences)
         del result["per_id"]

@@ -34,7 +34,16 @@ def test_extract_flow_writes_every_output(corpus_run):
     assert report["ok"] is True
     assert report["counts"]["documents"] == n_docs
     assert report["counts"]["processed"] == n_docs
-    for name in ("evidence.csv", "evidence.parquet", "evidence.jsonl", "mentions.csv", "run_report.json"):
+    for name in (
+        "evidence.csv",
+        "evidence.parquet",
+        "evidence.jsonl",
+        "mentions.csv",
+        "studies.csv",
+        "studies.parquet",
+        "references.csv",
+        "run_report.json",
+    ):
         assert (out / name).is_file(), name
     evidence = validate(read_table(out, EVIDENCE), EVIDENCE)
     assert sorted(set(evidence["doc_id"])) == sorted(p.stem for p in CORPUS.rglob("*.txt"))

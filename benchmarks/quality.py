@@ -39,13 +39,16 @@ def _f(x) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "quality.json")
+    parser.add_argument("--no-models", action="store_true", help="knowledge base only (no trained NER models)")
     args = parser.parse_args(argv)
     from pipeline.flows import extract_flow
 
     results = {}
     with tempfile.TemporaryDirectory(prefix="evidence-quality-") as tmp:
         out = Path(tmp)
-        report = extract_flow(inputs=[str(REPO / "corpus")], out_dir=str(out), use_cache=False)
+        report = extract_flow(
+            inputs=[str(REPO / "corpus")], out_dir=str(out), use_cache=False, use_models=not args.no_models
+        )
         for name, gold in SPLITS.items():
             results[name] = run_check(REPO / "corpus" / "gold" / gold, out / "evidence.jsonl", out / name)
     names = list(SPLITS)
@@ -75,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python benchmarks/quality.py",
         "versions": report["versions"],
-        "splits": {n: {"claims": r["claims"], "fields": r["fields"]} for n, r in results.items()},
+        "use_models": not args.no_models,
+        "splits": {
+            n: {k: r[k] for k in ("claims", "fields", "tuples", "non_beneficial_recall")} for n, r in results.items()
+        },
         "markdown": table,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -286,8 +286,13 @@ def _claim_row(
 
     negated = _negated(text, lexicon)
     hedged = bool(lexicon.hedge.search(text))
+    injury_spans = tuple(
+        (e.start_char - start, e.end_char - start)
+        for e in ents
+        if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
+    )
     per_target, direction = direction_of.directions(
-        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon
+        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans
     )
     claim_type = _claim_type(text, direction, hedged, lexicon)
     if claim_type == "aim":
@@ -423,6 +428,8 @@ def _negated(text: str, lexicon: cues.Lexicon) -> bool:
 
 
 def _good_direction(category: str, name: str, lexicon: cues.Lexicon) -> str | None:
+    if category == "outcome" and name in lexicon.harmful_when_present:
+        return "absent"
     if category == "outcome":
         return "up" if name in lexicon.polarity_up else "down"
     if category == "mediator":
@@ -436,6 +443,8 @@ def _concepts(ent: Span) -> tuple[str, ...]:
 
 PARENT_GAP = {"-", "derived", "secreted", "released", "isolated", "conditioned", "'s", "’s"}
 CHILD_GAP = {"of", "from", "derived", "secreted", "released", "produced", "by", "the", "-"}
+MAKER_WORDS = {"from", "of", "derived", "secreted", "released", "produced", "isolated"}
+COORDINATION = {"and", "or", "versus", "vs", "vs.", ",", "than", "compared", "with", "but"}
 
 
 def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
@@ -453,15 +462,16 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
             and any(kb.concepts[c].cell_free for c in _concepts(nxt))
         ):
             return True
-    if k > 0:  # "secretome of dental pulp MSCs", "exosomes derived from BM-MSCs"
-        prev = ents[k - 1]
+    for j in range(k - 1, max(-1, k - 3), -1):  # "secretome of dental pulp MSCs", "MVs purified from human MSCs"
+        prev = ents[j]
         gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
-        if (
-            len(gap) <= 3
-            and all(t in CHILD_GAP for t in gap)
-            and any(kb.concepts[c].cell_free for c in _concepts(prev))
-        ):
+        if not any(kb.concepts[c].cell_free for c in _concepts(prev)):
+            if any(kb.concepts[c].category == "cell_product" for c in _concepts(prev)):
+                break  # another product in between: "EVs and MSCs"
+            continue
+        if len(gap) <= 3 and all(t in CHILD_GAP for t in gap):
             return True
+        return len(gap) <= 6 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION
     return False
 
 

@@ -42,6 +42,7 @@ class Lexicon:
     routes: list[tuple[str, re.Pattern[str]]]
     timing: list[re.Pattern[str]]
     polarity_up: frozenset[str]
+    harmful_when_present: frozenset[str]
     cell_lines: list[tuple[str, str, re.Pattern[str]]]
     mediator_polarity: dict[str, str]
 
@@ -72,6 +73,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
         timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
         polarity_up=frozenset(polarity["up"]),
+        harmful_when_present=frozenset(polarity.get("harmful_when_present", [])),
         cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
         mediator_polarity={
             **{m: "up" for m in polarity["mediators_up"]},

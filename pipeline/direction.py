@@ -29,6 +29,7 @@ ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)
 # "improves survival but not renal function": "not" right before a target.
 NOT_BEFORE_TARGET = re.compile(r"\b(?:not|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -47,7 +48,7 @@ class Target:
     start: int
     end: int
     name: str
-    good: str  # "up" or "down"
+    good: str  # "up", "down", or "absent" (harmful whenever reported: maldifferentiation, tumors)
     is_outcome: bool
 
 
@@ -96,6 +97,14 @@ def _clause(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, int], ...]) -> bool:
+    if event.kind not in ("up", "down"):
+        return False
+    return any(
+        0 <= event.start - end <= 25 and re.fullmatch(r"[\s\w-]*", text[end : event.start]) for _, end in injury_spans
+    )
+
+
 def _reading(event: Event, target: Target) -> str:
     if event.kind in ("up", "down"):
         return "beneficial" if event.kind == target.good else "harmful"
@@ -103,18 +112,33 @@ def _reading(event: Event, target: Target) -> str:
 
 
 def directions(
-    text: str, targets: list[Target], therapy_named: bool, injury_named: bool, lexicon: cues.Lexicon
+    text: str,
+    targets: list[Target],
+    therapy_named: bool,
+    injury_named: bool,
+    lexicon: cues.Lexicon,
+    injury_spans: tuple[tuple[int, int], ...] = (),
 ) -> tuple[list[tuple[Target, str]], str]:
-    """(each target with its direction, the sentence's summary direction)."""
+    """(each target with its direction, the sentence's summary direction).
+
+    ``injury_spans`` (sentence-relative) are the injury-model mentions: a change verb right after one
+    ("Gentamicin increased serum creatinine") describes the model, not the therapy, and is not read.
+    """
     if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
         return [], "unclear"
-    found = events(text, lexicon)
+    found = [e for e in events(text, lexicon) if not _caused_by_injury(e, text, injury_spans)]
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
     for target in targets:
         lo, hi = _clause(text, target.start)
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
             per_target.append((target, "no_effect"))
+            continue
+        if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
+            denied = NEGATION_WORD.search(text[lo : target.start]) or any(
+                e.kind == "no_effect" and lo <= e.start < hi for e in found
+            )
+            per_target.append((target, "no_effect" if denied else "harmful"))
             continue
         before = [
             e

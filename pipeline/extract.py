@@ -88,10 +88,11 @@ def pipeline_version(nlp) -> str:
     for path in code + data:
         h.update(path.read_bytes())
     h.update(",".join(nlp.pipe_names).encode())
-    for name in nlp.pipe_names:  # trained weights: a retrained model changes the version
-        model = getattr(nlp.get_pipe(name), "model", None)
-        if name.startswith("ner_") and model is not None:
-            h.update(model.to_bytes())
+    for name in nlp.pipe_names:  # trained weights on disk: a retrained model changes the version
+        if name.startswith("ner_"):
+            folder = paths.MODELS_DIR / "ner" / name.removeprefix("ner_")
+            for path in sorted(folder.glob("*/model")) + sorted(folder.glob("meta.json")):
+                h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -101,20 +101,22 @@ def add_ner_model(nlp: Language, model: str) -> None:
     if "ner" not in source.pipe_names:
         raise ValueError(f"{model}: the pipeline has no 'ner' component")
     ner_config = source.get_pipe_config("ner")
-    if "tok2vec" in source.pipe_names and "listener" in str(ner_config.get("model", {}).get("tok2vec", {})):
+    if "tok2vec" in source.pipe_names and "listener" in str(ner_config.get("model", {}).get("tok2vec", {})).lower():
         source.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
     name = f"ner_{Path(model).name}"
     nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
     nlp.add_pipe("evidence_collect_ner", name=f"collect_{Path(model).name}", after=name)
-    for extra in source.pipe_names:
-        # Post-processing shipped with a model (e.g. abbreviation-type propagation) runs right after its NER.
-        if extra.startswith("evidence_ner_"):
-            nlp.add_pipe(
-                source.get_pipe_meta(extra).factory,
-                name=f"{extra}_{Path(model).name}",
-                after=name,
-                config=source.get_pipe_config(extra),
-            )
+    rules = source.meta.get("evidence", {}).get("postprocess")
+    if rules:
+        # The rules the model's test figures include (abbreviation types, repeats) run right after its NER.
+        from pipeline.components.ner_postprocess import RULES
+
+        nlp.add_pipe(
+            "evidence_ner_postprocess",
+            name=f"postprocess_{Path(model).name}",
+            after=name,
+            config={"rules": list(RULES) if rules is True else list(rules)},
+        )
 
 
 def make_docs(nlp: Language, documents: Iterable[Document]) -> Iterator[Doc]:

@@ -23,6 +23,14 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def kb_nlp():
+    """The pipeline without the trained NER models: the knowledge-base components alone."""
+    from pipeline.extract import get_nlp
+
+    return get_nlp(use_models=False)
+
+
+@pytest.fixture(scope="session")
 def kb():
     from pipeline.kb import load_kb
 

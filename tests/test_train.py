@@ -102,3 +102,53 @@ def test_smoke_train_save_reload_evaluate(tmp_path):
     assert result["iob"]["sentences"] == 200
     assert result["speed"]["words"] > 4000
     json.dumps(result)
+
+
+@needs_corpora
+def test_pretrained_tok2vec_weights_are_loaded(tmp_path):
+    """spaCy ignores init_tok2vec when [pretraining] is empty: the training config must fill it."""
+    from spacy.training.initialize import init_nlp
+
+    from pipeline.train import make_config, pretrain_tok2vec
+
+    weights = pretrain_tok2vec(tmp_path / "pt", max_epochs=1, limit_docs=20)
+    assert weights == tmp_path / "pt" / "model0.bin"
+    config = make_config("bc5cdr", init_tok2vec=weights)
+    assert config["pretraining"]["component"] == "tok2vec"
+    docbin, _ = make_docbin("bc5cdr", "train", limit_docs=5)
+    docbin.to_disk(tmp_path / "train.spacy")
+    config["paths"]["train"] = config["paths"]["dev"] = str(tmp_path / "train.spacy")
+    nlp = init_nlp(spacy.util.load_config_from_str(config.to_str(), interpolate=False))
+    assert nlp.get_pipe("tok2vec").model.to_bytes() == weights.read_bytes()
+
+
+@needs_corpora
+def test_cli_train_exports_a_loadable_pipeline(tmp_path):
+    from pipeline.train import main
+
+    out = tmp_path / "models" / "tiny"
+    assert (
+        main(
+            [
+                "train",
+                "bc5cdr",
+                "--out",
+                str(out),
+                "--work-dir",
+                str(tmp_path / "w"),
+                "--train-only",
+                "--max-steps",
+                "5",
+                "--limit-docs",
+                "5",
+            ]
+        )
+        == 0
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
+    config = spacy.util.load_config(out / "config.cfg", interpolate=False)
+    assert (
+        config["paths"]["train"] is None
+        and config["nlp"]["tokenizer"]["@tokenizers"] == "evidence.scispacy_tokenizer.v1"
+    )
+    assert spacy.load(out).meta["evidence"]["postprocess"] is True  # bc5cdr's final settings

@@ -22,17 +22,28 @@ from pipeline.kb import KnowledgeBase, load_candidate_generator, load_kb
 
 @Language.factory(
     "evidence_linker",
-    default_config={"kb_dir": "", "threshold": 0.8, "k": 10, "label_map": ""},
+    default_config={"kb_dir": "", "threshold": 0.8, "k": 10, "label_map": "", "ner_threshold": 0.9},
 )
-def make_linker(nlp: Language, name: str, kb_dir: str, threshold: float, k: int, label_map: str) -> KBLinker:
-    return KBLinker(load_kb(Path(kb_dir) if kb_dir else None), threshold=threshold, k=k, label_map=label_map)
+def make_linker(
+    nlp: Language, name: str, kb_dir: str, threshold: float, k: int, label_map: str, ner_threshold: float
+) -> KBLinker:
+    return KBLinker(
+        load_kb(Path(kb_dir) if kb_dir else None),
+        threshold=threshold,
+        k=k,
+        label_map=label_map,
+        ner_threshold=ner_threshold,
+    )
 
 
 class KBLinker:
-    def __init__(self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10, label_map: str = "") -> None:
+    def __init__(
+        self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10, label_map: str = "", ner_threshold: float = 0.9
+    ) -> None:
         from scispacy.linking import EntityLinker
 
         self.kb = kb
+        self.ner_threshold = ner_threshold
         path = Path(label_map) if label_map else paths.MODELS_DIR / "ner" / "label_map.json"
         self.label_map: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))["labels"]
         self.linker = EntityLinker(
@@ -85,6 +96,11 @@ class KBLinker:
                 meta.append((concepts, method, origin, score))
                 continue
             candidates = [c for c in ent._.kb_ents if self._compatible(method, c[0])]
+            if method.startswith("ner:"):
+                # Model spans link only on close matches, and a single common word ("tissue", "plasma") never:
+                # the dictionary already matched every exact synonym, so what is left would be a partial match.
+                single_word = len(ent) == 1 and ent.text.islower()
+                candidates = [c for c in candidates if c[1] >= self.ner_threshold and not single_word]
             if candidates:
                 concept_id, score = candidates[0]
                 category = self.kb.concepts[concept_id].category

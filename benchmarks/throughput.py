@@ -152,13 +152,13 @@ def rate(amount: float, seconds: float) -> float:
     return round(amount / seconds, 1) if seconds > 0 else float("nan")
 
 
-def bench_nlp(documents: list[Document], warmup: int) -> dict[str, Any]:
+def bench_nlp(documents: list[Document], warmup: int, use_models: bool = True) -> dict[str, Any]:
     """(a) ``pipeline.nlp.process`` over the documents, after a warm-up pass on the first ``warmup`` of them."""
     from pipeline.extract import get_nlp
     from pipeline.nlp import process
 
     t = time.perf_counter()
-    nlp = get_nlp()  # the same cached pipeline the flow uses
+    nlp = get_nlp(use_models)  # the same cached pipeline the flow uses
     load_s = time.perf_counter() - t
     for _ in process(nlp, documents[:warmup]):
         pass
@@ -189,7 +189,9 @@ def write_texts(documents: list[Document], folder: Path) -> None:
         (folder / f"{document.doc_id}.txt").write_text(document.text, encoding="utf-8")
 
 
-def bench_flow(documents: list[Document], workdir: Path, warmup: int, workers: int) -> dict[str, Any]:
+def bench_flow(
+    documents: list[Document], workdir: Path, warmup: int, workers: int, use_models: bool = True
+) -> dict[str, Any]:
     """(b) ``extract_flow`` on the documents as .txt files, after a warm-up flow run on ``warmup`` documents."""
     from pipeline.flows import extract_flow
 
@@ -199,13 +201,19 @@ def bench_flow(documents: list[Document], workdir: Path, warmup: int, workers: i
 
     t = time.perf_counter()
     warm_report = extract_flow(
-        inputs=[str(warm_in)], out_dir=str(workdir / "warmup_out"), use_cache=False, workers=workers
+        inputs=[str(warm_in)],
+        out_dir=str(workdir / "warmup_out"),
+        use_cache=False,
+        workers=workers,
+        use_models=use_models,
     )
     warmup_s = time.perf_counter() - t
 
     words = count_words(documents)
     wall, cpu = time.perf_counter(), time.process_time()
-    report = extract_flow(inputs=[str(main_in)], out_dir=str(workdir / "out"), use_cache=False, workers=workers)
+    report = extract_flow(
+        inputs=[str(main_in)], out_dir=str(workdir / "out"), use_cache=False, workers=workers, use_models=use_models
+    )
     wall_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
 
     timings, counts = report["timings"], report["counts"]
@@ -385,6 +393,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--flow-warmup", type=int, default=2, help="documents in the warm-up flow run (default: 2)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"JSON output (default: {DEFAULT_JSON})")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the flow (default: 2)")
+    parser.add_argument("--no-models", action="store_true", help="(a) and (b) without the trained NER models")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
@@ -399,13 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     documents = to_documents(records)
     print(f"{len(documents)} abstracts, {count_words(documents):,} words, from {args.corpora}", flush=True)
 
-    print("(a) bare NLP ...", flush=True)
-    nlp = bench_nlp(documents, args.warmup)
+    print("(a) bare NLP, knowledge base only (no NER models) ...", flush=True)
+    nlp_kb_only = bench_nlp(documents, args.warmup, use_models=False)
+    print("(a) bare NLP, with the NER models of models/ner ...", flush=True)
+    nlp = bench_nlp(documents, args.warmup, use_models=not args.no_models)
     peak_after_nlp = peak_rss_mb()
 
     print("(b) extract flow ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
-        flow = bench_flow(documents, Path(tmp), args.flow_warmup, args.workers)
+        flow = bench_flow(documents, Path(tmp), args.flow_warmup, args.workers, use_models=not args.no_models)
         children = children_rss_mb()
     peak = peak_rss_mb()
     # Worker processes are forked from this one and share its pages copy-on-write; adding their peaks to ours
@@ -417,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "corpora": str(args.corpora),
         "nlp": nlp,
+        "nlp_kb_only": nlp_kb_only,
         "flow": flow,
         "memory": {
             "peak_rss_after_nlp_mb": peak_after_nlp,

@@ -55,6 +55,16 @@ class KBLinker:
             max_entities_per_mention=3,
         )
 
+    def _linkable(self, ent: Span) -> bool:
+        """Model spans that cannot link are not sent to the linker: a single common word, or a label with no KB
+        category (they stay in the mentions with their NER label)."""
+        method = ent._.evidence_method
+        if not method.startswith("ner:"):
+            return True
+        if len(ent) == 1 and ent.text.islower():
+            return False
+        return bool(self.label_map.get(method.split(":", 1)[1], True))
+
     def _compatible(self, method: str, concept_id: str) -> bool:
         """An NER span links only to concepts of the KB categories its label can name (label_map.json)."""
         if not method.startswith("ner:"):
@@ -66,18 +76,18 @@ class KBLinker:
         return allowed is None or concept.category in allowed
 
     def __call__(self, doc: Doc) -> Doc:
-        if all(ent.kb_id_ for ent in doc.ents):
+        to_link = [ent for ent in doc.ents if not ent.kb_id_ and self._linkable(ent)]
+        if not to_link:
             return doc
-        # The stock EntityLinker links doc.ents: give it only the entities the ruler could not resolve.
-        resolved = [ent for ent in doc.ents if ent.kb_id_]
+        # The stock EntityLinker links doc.ents: give it only the entities that could still be linked.
+        others = [ent for ent in doc.ents if ent.kb_id_ or not self._linkable(ent)]
         meta_of = {
             (e.start, e.end): (e._.evidence_concepts, e._.evidence_method, e._.evidence_origin, e._.evidence_score)
             for e in doc.ents
         }
-        doc.ents = [ent for ent in doc.ents if not ent.kb_id_]
+        doc.ents = to_link
         self.linker(doc)
-        unresolved = list(doc.ents)
-        doc.ents = sorted(resolved + unresolved, key=lambda e: e.start)
+        doc.ents = sorted(others + list(doc.ents), key=lambda e: e.start)
         for ent in doc.ents:
             concepts, method, origin, score = meta_of[(ent.start, ent.end)]
             ent._.evidence_concepts, ent._.evidence_method = concepts, method

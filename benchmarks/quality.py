@@ -67,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         for n in names:
             cells += ["", _f(results[n]["fields"][field]["claim"]["f1"])]
         lines.append(f"| {field} | " + " | ".join(cells) + " |")
+    for kind in ("finding", "design", "outcome_effects"):
+        cells = []
+        for n in names:
+            cells += [_f(results[n]["tuples"][kind]["f1"]), ""]
+        lines.append(f"| {kind} tuples (F1, per document) | " + " | ".join(cells) + " |")
+    cells = []
+    for n in names:
+        nb = results[n]["non_beneficial_recall"]
+        cells += ["", f"{_f(nb['same_direction'])} ({nb['gold_findings']} gold)"]
+    lines.append("| non-beneficial findings recalled with their direction | " + " | ".join(cells) + " |")
     lines.append(
         "| claims found (sentence match) | "
         + " | ".join(f" | {_f(results[n]['claims']['f1'])} ({results[n]['claims']['gold']} gold)" for n in names)

@@ -9,24 +9,17 @@ The test split (``corpus/gold/dev_test.csv``) was written before any tuning and 
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
 
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+from pipeline.check import DOC_FIELDS, run_check
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from pipeline.check import DOC_FIELDS, run_check  # noqa: E402
 
 SPLITS = {"review": "review.csv", "dev tune": "dev_tune.csv", "dev test (held out)": "dev_test.csv"}
 FIELDS = DOC_FIELDS

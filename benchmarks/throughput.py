@@ -18,33 +18,26 @@ Words are whitespace-split words of the document text. Prints a table and writes
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import json
 import os
+import platform
+import resource
+import shlex
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
 
-# Telemetry off and a generous start-up timeout for Prefect's temporary API; must be set before Prefect is imported.
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
-
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import resource  # noqa: E402
-import shlex  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from importlib import metadata  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from pipeline.documents import Document, detect_sections
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:  # run as a script without the package installed
-    sys.path.insert(0, str(REPO))
 
-from pipeline.documents import Document, detect_sections  # noqa: E402
 
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora" / "bc5cdr"
 CORPUS_FILES = ("CDR_TrainingSet.PubTator.txt", "CDR_DevelopmentSet.PubTator.txt", "CDR_TestSet.PubTator.txt")

@@ -39,6 +39,7 @@ MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possib
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
 # "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
 RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)|\bvs\.?\s*\d", re.I)
+INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|[^,;()]{0,20}")
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -138,7 +139,8 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         row["study_type"] = own_type
         if row["section"] == "title":
             continue
-        part = "in_vitro" if own_type == "in_vitro" else "main"
+        # An in-vitro finding or method has its own context; an aim describes the whole study.
+        part = "in_vitro" if own_type == "in_vitro" and row["claim_type"] in ("finding", "method") else "main"
         context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
         if _new_setup(stated, context):
@@ -389,8 +391,12 @@ def _therapy_routes(text: str, offset: int, ents: list[Span], kb: KnowledgeBase,
         best = None
         for a_start, a_end, category in anchors:
             between = text[a_end:start] if a_end <= start else text[end:a_start]
-            if category == "injury_model" and TIME_REFERENCE.search(between):
-                continue  # "via the tail vein 1 h after cisplatin": cisplatin is a time reference here
+            if category == "injury_model" and (
+                TIME_REFERENCE.search(between) or not INJURY_ROUTE_GAP.fullmatch(between)
+            ):
+                # "via the tail vein 1 h after cisplatin": a time reference; an agent owns only a route attached
+                # to it: "cisplatin (6 mg/kg, i.p.)", "intraperitoneal injection of cisplatin"
+                continue
             distance = len(between)
             if best is None or distance < best:
                 best, owner = distance, category

@@ -147,7 +147,10 @@ def directions(
         ]
         after = [e for e in found if target.end <= e.start < hi and e.start - target.end <= 80]
         passive = after and PASSIVE_GAP.search(text[target.end : after[0].start])
-        chosen = after[0] if passive else (before[-1] if before else (after[0] if after else None))
+        # A cue after the target reads it only as its predicate: passive ("creatinine was reduced") or close
+        # ("creatinine fell"), not across a clause ("... in dogs, and these increases were blunted").
+        close = after and re.fullmatch(r"[^,;]{0,30}", text[target.end : after[0].start])
+        chosen = after[0] if passive else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
             continue
         if passive:

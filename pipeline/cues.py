@@ -151,10 +151,6 @@ def doses(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------- routes, timing
 
 
-def routes(text: str, lexicon: Lexicon) -> list[str]:
-    return [name for name, pattern in lexicon.routes if pattern.search(text)]
-
-
 def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
     """Every route phrase in ``text`` as (canonical route, start, end), in text order."""
     found = [(name, m.start(), m.end()) for name, pattern in lexicon.routes for m in pattern.finditer(text)]

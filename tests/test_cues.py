@@ -25,7 +25,8 @@ def test_drug_doses_are_not_cell_doses():
 
 def test_routes_and_timing():
     lexicon = cues.load_lexicon()
-    assert cues.routes("via the tail vein or i.p. or under the renal capsule", lexicon) == [
+    found = cues.route_matches("via the tail vein or i.p. or under the renal capsule", lexicon)
+    assert [name for name, _, _ in found] == [
         "intravenous",
         "intraperitoneal",
         "subcapsular",

@@ -9,7 +9,7 @@ speed:
   (``p53``, ``miR-21``);
 * never after abbreviations such as ``et al.``, ``Fig.``, ``e.g.``, ``i.e.``, ``vs.``, single initials
   (``E. coli``), nor inside open parentheses (``(p < 0.05).`` ends only after the ``)``);
-* a blank line, or a line break after a line with no final punctuation (a title), ends a sentence;
+* a blank line ends a sentence (a title on its own line is a section of its own, see :mod:`pipeline.documents`);
 * section boundaries (headings, labels, author lists; see :mod:`pipeline.documents`) always start a sentence,
   splitting a token that straddles one (``STEM CELLSMesenchymal``).
 

@@ -11,10 +11,12 @@ with their NER label and no concept id; unresolved abbreviation spans are droppe
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from pipeline import paths
 from pipeline.kb import KnowledgeBase, load_candidate_generator, load_kb
@@ -80,18 +82,31 @@ class KBLinker:
         if not to_link:
             return doc
         # The stock EntityLinker links doc.ents: give it only the entities that could still be linked.
+        # (Span extensions live in doc.user_data by offsets, so they survive resetting doc.ents.)
         others = [ent for ent in doc.ents if ent.kb_id_ or not self._linkable(ent)]
-        meta_of = {
-            (e.start, e.end): (e._.evidence_concepts, e._.evidence_method, e._.evidence_origin, e._.evidence_score)
-            for e in doc.ents
-        }
         doc.ents = to_link
         self.linker(doc)
         doc.ents = sorted(others + list(doc.ents), key=lambda e: e.start)
-        for ent in doc.ents:
-            concepts, method, origin, score = meta_of[(ent.start, ent.end)]
-            ent._.evidence_concepts, ent._.evidence_method = concepts, method
-            ent._.evidence_origin, ent._.evidence_score = origin, score
+        return self._resolve(doc)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Link a batch of documents with one query of the linker's candidate generator (scoring as
+        ``EntityLinker``: best similarity per concept above ``threshold``, long forms for abbreviations)."""
+        for batch in minibatch(docs, size=batch_size):
+            work = [(doc, [e for e in doc.ents if not e.kb_id_ and self._linkable(e)]) for doc in batch]
+            mentions = [ent for _, ents in work for ent in ents]
+            if mentions:
+                generator = self.linker.candidate_generator
+                candidates = generator([_mention_text(ent) for ent in mentions], self.linker.k)
+                for ent, found in zip(mentions, candidates, strict=True):
+                    scored = [(c.concept_id, max(c.similarities)) for c in found]
+                    scored = sorted((c for c in scored if c[1] > self.linker.threshold), key=lambda c: -c[1])
+                    ent._.kb_ents = scored[: self.linker.max_entities_per_mention]
+            for doc, ents in work:
+                yield self._resolve(doc) if ents else doc
+
+    def _resolve(self, doc: Doc) -> Doc:
+        """Give each entity the linker left without a concept its best compatible candidate, or drop it."""
         kept: list[Span] = []
         meta = []
         for ent in doc.ents:
@@ -126,3 +141,13 @@ class KBLinker:
             ent._.evidence_origin = origin
             ent._.evidence_score = score
         return doc
+
+
+def _mention_text(ent: Span) -> str:
+    """What scispaCy's EntityLinker looks up: the long form of an abbreviation, else the text."""
+    long_form = ent._.long_form if Span.has_extension("long_form") else None
+    if isinstance(long_form, Span):
+        return long_form.text
+    if isinstance(long_form, str):
+        return long_form
+    return ent.text

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"files or folders of documents (default: {paths.CORPUS_DIR.name}/)",
     )
     p.add_argument("--out", type=Path, default=paths.OUTPUTS_DIR, help="output folder (default: outputs/)")
-    p.add_argument("--batch-size", type=int, default=32, help="documents per task (default: 32)")
+    p.add_argument("--batch-size", type=int, default=128, help="documents per task (default: 128)")
     p.add_argument(
         "--workers",
         type=int,

@@ -248,7 +248,7 @@ def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, st
     report.outputs = []
     for name, frame in tables.items():
         table = TABLES[name]
-        write_table(frame, table, run_dir, formats=FORMATS[name], validated=True)
+        write_table(frame, table, run_dir, formats=("jsonl",), validated=True)  # provenance copy
         merged = merge_with_previous(frame, read_table(out_dir, table), processed)
         report.outputs += [str(p) for p in write_table(merged, table, out_dir, formats=FORMATS[name])]
         report.counts[f"{name}_in_table"] = len(merged)

@@ -56,7 +56,7 @@ def write_task(report: ex.RunReport, results: list[ex.DocResult], out_dir: str, 
 def extract_flow(
     inputs: list[str] | None = None,
     out_dir: str = str(paths.OUTPUTS_DIR),
-    batch_size: int = 32,
+    batch_size: int = 128,
     max_bytes: int = DEFAULT_MAX_BYTES,
     use_cache: bool = True,
     progress: bool = False,

@@ -53,7 +53,7 @@ def test_extract_flow_writes_every_output(corpus_run):
     saved = json.loads((out / "run_report.json").read_text())
     assert saved["run_id"] == report["run_id"]
     assert saved["versions"]["spacy"] == "3.8.18" and saved["versions"]["scispacy"] == "0.6.2"
-    assert (out / "runs" / report["run_id"] / "evidence.csv").is_file()
+    assert (out / "runs" / report["run_id"] / "evidence.jsonl").is_file()
 
 
 def test_review_checks_against_gold(corpus_run):

@@ -161,6 +161,17 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
                     context[field] = (value, row["timing_text"])
                 else:
                     context[field] = (value, ())
+    # The title, aims and conclusions are about the study as a whole: they take its main kind of evidence.
+    kinds = Counter(
+        r["study_type"]
+        for r in rows
+        if r["claim_type"] in ("finding", "method") and r["study_type"] not in ("unknown", "in_vitro")
+    )
+    if kinds:
+        main_kind = kinds.most_common(1)[0][0]
+        for row in rows:
+            if row["study_type"] == "unknown" and row["claim_type"] in ("finding", "method", "aim", "hypothesis"):
+                row["study_type"] = main_kind
 
 
 def _inherit(row: dict, stated: dict, context: dict) -> None:

@@ -155,10 +155,11 @@ def test_claim_rows(extraction):
             [],
             [],
         ),
+        # The conclusion is about the study as a whole: it takes the study's kind of evidence.
         10: (
             "conclusions",
             "hypothesis",
-            "unknown",
+            "in_vivo",
             [],
             ["umbilical cord"],
             ["human"],

@@ -232,7 +232,7 @@ def _mention_rows(doc_id: str, index: int, ent: Span, kb: KnowledgeBase) -> list
         "method": ent._.evidence_method or "dictionary",
         "score": float(ent._.evidence_score),
     }
-    concepts = ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
+    concepts = _concepts(ent)
     if not concepts:
         return [{**base, "category": ent.label_, "concept_id": "", "canonical_name": "", "ontology_id": ""}]
     rows = []
@@ -382,7 +382,7 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     gap = ent.doc[ent.end : nxt.start]
     if len(gap) > 2 or any(t.lower_ not in ("-", "derived") for t in gap):
         return False
-    categories = {kb.concepts[c].category for c in (nxt._.evidence_concepts or ((nxt.kb_id_,) if nxt.kb_id_ else ()))}
+    categories = {kb.concepts[c].category for c in _concepts(nxt)}
     return bool(categories & {"cell_source", "cell_product"})
 
 
@@ -391,9 +391,7 @@ def _therapy_routes(text: str, offset: int, ents: list[Span], kb: KnowledgeBase,
     product ("cisplatin (6 mg/kg, i.p.)" is the route of cisplatin)."""
     anchors = []
     for ent in ents:
-        categories = {
-            kb.concepts[c].category for c in (ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ()))
-        }
+        categories = {kb.concepts[c].category for c in _concepts(ent)}
         for category in categories & {"cell_product", "injury_model"}:
             anchors.append((ent.start_char - offset, ent.end_char - offset, category))
     found: list[str] = []
@@ -424,7 +422,7 @@ def _next_to_specific(ents: list[Span], k: int, category: str, kb: KnowledgeBase
         if 0 <= j < len(ents):
             other = ents[j]
             gap = other.start - ent.end if j > k else (ent.start - other.end if j < k else 0)
-            concepts = other._.evidence_concepts or ((other.kb_id_,) if other.kb_id_ else ())
+            concepts = _concepts(other)
             if gap <= 3 and any(kb.concepts[c].category == category and not kb.concepts[c].generic for c in concepts):
                 return True
     return False

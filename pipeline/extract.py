@@ -249,8 +249,11 @@ def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, st
     for name, frame in tables.items():
         table = TABLES[name]
         write_table(frame, table, run_dir, formats=("jsonl",), validated=True)  # provenance copy
-        merged = merge_with_previous(frame, read_table(out_dir, table), processed)
-        report.outputs += [str(p) for p in write_table(merged, table, out_dir, formats=FORMATS[name])]
+        previous = read_table(out_dir, table)
+        merged = merge_with_previous(frame, previous, processed)
+        # Only rows read back from earlier runs are unvalidated; a first run writes what was just validated.
+        written = write_table(merged, table, out_dir, formats=FORMATS[name], validated=not len(previous))
+        report.outputs += [str(p) for p in written]
         report.counts[f"{name}_in_table"] = len(merged)
     report.counts.update(
         {

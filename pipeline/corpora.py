@@ -210,6 +210,34 @@ def read_jnlpba(split: str, corpora_dir: str | Path | None = None) -> list[Corpu
     return [doc for doc in docs if doc.doc_id not in held_out]
 
 
+#: AnatEM's 12 types are BioNLP13CG's anatomical types (same group, same guidelines).
+ANATOMY_TYPES = (
+    "Anatomical_system",
+    "Cancer",
+    "Cell",
+    "Cellular_component",
+    "Developing_anatomical_structure",
+    "Immaterial_anatomical_entity",
+    "Multi-tissue_structure",
+    "Organ",
+    "Organism_subdivision",
+    "Organism_substance",
+    "Pathological_formation",
+    "Tissue",
+)
+
+
+def read_anatem(split: str, corpora_dir: str | Path | None = None) -> list[CorpusDoc]:
+    """AnatEM standoff (``train``, ``dev`` = devel, ``test``): anatomical entities only."""
+    _check("bionlp13cg", split)
+    archive = corpora_root(corpora_dir) / "anatem" / "anatem_standoff.tar.gz"
+    docs = _standoff_from_tar(archive, _BIONLP_DIRS[split], ".ann")
+    unknown = {label for doc in docs for _, _, label in doc.spans} - set(ANATOMY_TYPES)
+    if unknown:
+        raise ValueError(f"unexpected AnatEM entity types: {sorted(unknown)}")
+    return docs
+
+
 READERS = {"bc5cdr": read_bc5cdr, "bionlp13cg": read_bionlp13cg, "jnlpba": read_jnlpba}
 
 
@@ -278,3 +306,51 @@ def read_craft_paragraphs(corpora_dir: str | Path | None = None, min_chars: int 
                 text = tar.extractfile(member).read().decode("utf-8")
                 paragraphs.extend(line.strip() for line in text.splitlines() if len(line.strip()) >= min_chars)
     return paragraphs
+
+
+# --- unlabelled text (for static vectors) -------------------------------------------------------------------------
+
+
+def _texts_from_tar(archive: Path, folders: tuple[str, ...]) -> list[str]:
+    """The ``.txt`` files of the named split folders of a standoff archive (annotations not read)."""
+    texts = []
+    with tarfile.open(_existing(archive), "r:gz") as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            parent, _, name = member.name.rpartition("/")
+            if member.isfile() and name.endswith(".txt") and parent.rsplit("/", 1)[-1] in folders:
+                texts.append(tar.extractfile(member).read().decode("utf-8"))
+    return texts
+
+
+def read_extra_texts(corpora_dir: str | Path | None = None) -> dict[str, list[str]]:
+    """Train and development text of the corpora that have no model here (BioRED, NCBI-disease, AnatEM), plus
+    CRAFT's article paragraphs: unlabelled text only, keyed by corpus. Missing corpora are skipped."""
+    root = corpora_root(corpora_dir)
+    sources: dict[str, list[str]] = {}
+    pubtator = {
+        "biored": ("biored/Train.PubTator", "biored/Dev.PubTator"),
+        "ncbi_disease": ("ncbi_disease/NCBItrainset_corpus.txt", "ncbi_disease/NCBIdevelopset_corpus.txt"),
+    }
+    for name, files in pubtator.items():
+        if all((root / f).exists() for f in files):
+            sources[name] = [_pubtator_text(root / f) for f in files]
+            sources[name] = [text for texts in sources[name] for text in texts]
+    if (root / "anatem" / "anatem_standoff.tar.gz").exists():
+        sources["anatem"] = _texts_from_tar(root / "anatem" / "anatem_standoff.tar.gz", ("train", "devel"))
+    if (root / "craft" / "craft_articles_txt.tar.gz").exists():
+        sources["craft"] = read_craft_paragraphs(corpora_dir)
+    return sources
+
+
+def _pubtator_text(path: Path) -> list[str]:
+    """Title + abstract of each PubTator document (annotation lines skipped; NCBI-disease puts them in too)."""
+    texts: list[str] = []
+    title = None
+    with _existing(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            head = line[:20]
+            if "|t|" in head:
+                title = line.rstrip("\n").split("|t|", 1)[1]
+            elif "|a|" in head:
+                texts.append(f"{title} {line.rstrip(chr(10)).split('|a|', 1)[1]}")
+    return texts

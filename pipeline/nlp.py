@@ -15,7 +15,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup
 
 from pipeline import paths
 from pipeline.documents import Document
@@ -95,16 +95,89 @@ def collect_ner(doc: Doc) -> Doc:
     return doc
 
 
-def add_ner_model(nlp: Language, model: str) -> None:
-    """Add the NER component of an installed/saved spaCy pipeline (package name or path) before the ruler."""
-    source = spacy.load(model, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
+def _detector_runs_before(nlp: Language, name: str) -> bool:
+    """True when a scispaCy abbreviation_detector that keeps Span long forms runs before component ``name``."""
+    names = nlp.pipe_names
+    for other in names[: names.index(name)]:
+        if nlp.get_pipe_config(other).get("factory") == "abbreviation_detector":
+            return not nlp.get_pipe_config(other).get("make_serializable", False)
+    return False
+
+
+_NER_EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
+
+
+def _load_ner_source(model: str) -> Language:
+    source = spacy.load(model, exclude=_NER_EXCLUDE)
     if "ner" not in source.pipe_names:
         raise ValueError(f"{model}: the pipeline has no 'ner' component")
     ner_config = source.get_pipe_config("ner")
     if "tok2vec" in source.pipe_names and "listener" in str(ner_config.get("model", {}).get("tok2vec", {})).lower():
         source.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    return source
+
+
+def _has_vectors(nlp: Language) -> bool:
+    return nlp.vocab.vectors.shape[0] > 0
+
+
+def _same_vectors(a: Language, b: Language) -> bool:
+    va, vb = a.vocab.vectors, b.vocab.vectors
+    return (
+        va.shape == vb.shape
+        and va.mode == vb.mode
+        and va.to_bytes(exclude=["strings"]) == vb.to_bytes(exclude=["strings"])
+    )
+
+
+class ForeignNER:
+    """Runs the NER of a pipeline whose static vectors differ from the main pipeline's, in its own vocab.
+
+    A sourced component reads static vectors from the vocab of the Doc it is given, so a model trained with other
+    vectors than the first vector model in ``nlp`` (e.g. an installed scispaCy ``*_md`` package beside the
+    project's floret models) would see the wrong table. Its tokens are copied into a Doc of the model's own vocab
+    (same tokenization), the model runs there, and the entities come back by token index.
+    """
+
+    def __init__(self, model: str):
+        self.source = _load_ner_source(model)
+        self.pipes = [(name, proc) for name, proc in self.source.pipeline if name in ("tok2vec", "ner")]
+
+    def _copy(self, doc: Doc) -> Doc:
+        return Doc(self.source.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in spacy.util.minibatch(docs, batch_size):
+            copies: Iterable[Doc] = [self._copy(doc) for doc in batch]
+            for _name, proc in self.pipes:
+                copies = list(proc.pipe(copies, batch_size=batch_size))
+            for doc, copy in zip(batch, copies, strict=True):
+                doc.ents = [Span(doc, e.start, e.end, label=e.label_) for e in copy.ents]
+                yield doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+
+@Language.factory("evidence_foreign_ner", default_config={"model": ""})
+def make_foreign_ner(nlp: Language, name: str, model: str) -> ForeignNER:
+    return ForeignNER(model)
+
+
+def add_ner_model(nlp: Language, model: str) -> None:
+    """Add the NER component of an installed/saved spaCy pipeline (package name or path) before the ruler.
+
+    The first model with static vectors lends them to ``nlp`` (its vocab); a model whose vectors differ from those
+    runs in its own vocab (:class:`ForeignNER`).
+    """
+    source = _load_ner_source(model)
     name = f"ner_{Path(model).name}"
-    nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
+    if _has_vectors(source) and not _has_vectors(nlp):
+        nlp.vocab.vectors = source.vocab.vectors
+    if _has_vectors(source) and not _same_vectors(nlp, source):
+        nlp.add_pipe("evidence_foreign_ner", name=name, config={"model": model}, before="evidence_kb_ruler")
+    else:
+        nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
     nlp.add_pipe("evidence_collect_ner", name=f"collect_{Path(model).name}", after=name)
     rules = source.meta.get("evidence", {}).get("postprocess")
     if rules:
@@ -115,7 +188,10 @@ def add_ner_model(nlp: Language, model: str) -> None:
             "evidence_ner_postprocess",
             name=f"postprocess_{Path(model).name}",
             after=name,
-            config={"rules": list(RULES) if rules is True else list(rules)},
+            config={
+                "rules": list(RULES) if rules is True else list(rules),
+                "reuse_abbreviations": _detector_runs_before(nlp, name),
+            },
         )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -120,6 +121,45 @@ def make_docbin(
     return docbin, dict(stats)
 
 
+def anatem_docs(
+    mask_model: str | Path, *, corpora_dir: str | Path | None = None, limit_docs: int | None = None
+) -> tuple[list[Doc], dict]:
+    """AnatEM's training documents as extra BioNLP13CG training data ("corpora where labels agree").
+
+    AnatEM annotates only CG's 12 anatomical types. Its gold anatomy spans are kept; where ``mask_model`` (a
+    BioNLP13CG pipeline trained without test data) predicts one of the other four types (genes, chemicals,
+    organisms, amino acids), the tokens are marked *missing*, so the model is not taught that they are outside any
+    entity. A document sharing an 8-word run with a BioNLP13CG test document is left out.
+    """
+    nlp = blank_nlp()
+    masker = load_model(mask_model)
+    test: set[int] = set()
+    for doc in corpora.read_corpus("bionlp13cg", "test", corpora_dir):
+        test |= _shingles(doc.text)
+    documents = corpora.read_anatem("train", corpora_dir)[:limit_docs]
+    stats: Counter = Counter()
+    docs = []
+    for document in documents:
+        if _shingles(document.text) & test:
+            stats["dropped_test_overlap"] += 1
+            continue
+        gold = align_doc(nlp, document, stats)
+        predicted = masker(document.text)
+        gold_tokens = {i for ent in gold.ents for i in range(ent.start, ent.end)}
+        missing = []
+        for ent in predicted.ents:
+            if ent.label_ in corpora.ANATOMY_TYPES:
+                continue
+            span = gold.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
+            if span is not None and not any(i in gold_tokens for i in range(span.start, span.end)):
+                missing.append(span)
+                stats["masked"] += 1
+        gold.set_ents(list(gold.ents), missing=missing, default="outside")
+        docs.append(gold)
+        stats["docs"] += 1
+    return docs, dict(stats)
+
+
 # --- config and training ------------------------------------------------------------------------------------------
 
 
@@ -136,6 +176,7 @@ def make_config(
     init_tok2vec: str | Path | None = None,
     raw_text: str | Path | None = None,
     log_file: str | Path | None = None,
+    vectors: str | Path | None = None,
 ):
     """The ``spacy init config -l en -p ner -o efficiency`` config (CPU), with the project's tokenizer."""
     from spacy.cli.init_config import init_config
@@ -170,6 +211,11 @@ def make_config(
         }
     if init_tok2vec:
         config["paths"]["init_tok2vec"] = str(init_tok2vec)
+    if vectors:
+        # static vectors (floret: subword hashes, so unseen words get a vector too) concatenated to the embeddings
+        config["paths"]["vectors"] = str(vectors)
+        config["initialize"]["vectors"] = "${paths.vectors}"
+        config["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = True
     return config
 
 
@@ -189,6 +235,8 @@ def train_model(
     dropout: float = 0.1,
     init_tok2vec: str | Path | None = None,
     postprocess: bool = False,
+    vectors: str | Path | None = None,
+    anatem_mask_model: str | Path | None = None,
 ) -> Path:
     """Train a NER pipeline; writes ``config.cfg``, ``alignment.json``, ``train_log.jsonl``, ``model-best`` and
     ``model-last`` under ``out_dir`` and returns the path of the model to use.
@@ -206,6 +254,13 @@ def train_model(
     train_splits = ["train", "dev"] if include_dev else ["train"]
     train_bin, train_stats = make_docbin(corpus, train_splits, nlp, corpora_dir=corpora_dir, limit_docs=limit_docs)
     dev_bin, dev_stats = make_docbin(corpus, "dev", nlp, corpora_dir=corpora_dir, limit_docs=limit_docs)
+    if anatem_mask_model:
+        if corpus != "bionlp13cg":
+            raise ValueError("AnatEM augments only bionlp13cg (its types are CG's anatomical types)")
+        extra, extra_stats = anatem_docs(anatem_mask_model, corpora_dir=corpora_dir, limit_docs=limit_docs)
+        for doc in extra:
+            train_bin.add(doc)
+        train_stats["anatem"] = extra_stats
     data_dir = out_dir / "data"
     data_dir.mkdir(exist_ok=True)
     train_bin.to_disk(data_dir / "train.spacy")
@@ -225,6 +280,7 @@ def train_model(
         dropout=dropout,
         init_tok2vec=init_tok2vec,
         log_file=out_dir / "train_log.jsonl",
+        vectors=vectors,
     )
     config["paths"]["train"] = str(data_dir / "train.spacy")
     config["paths"]["dev"] = str(data_dir / "dev.spacy")
@@ -245,6 +301,8 @@ def train_model(
         "postprocess": postprocess,
         "limit_docs": limit_docs,
         "pretrained_tok2vec": Path(init_tok2vec).name if init_tok2vec else None,
+        "vectors": Path(vectors).name if vectors else None,
+        "anatem": bool(anatem_mask_model),
     }
     for path in (out_dir / "model-best", out_dir / "model-last"):
         if path.exists():
@@ -273,7 +331,7 @@ def export_model(model_path: str | Path, dest: str | Path) -> Path:
         shutil.copytree(child, target) if child.is_dir() else shutil.copy2(child, target)
     # The saved config points at this machine's training data; the paths are not needed to load the model.
     config = spacy.util.load_config(dest / "config.cfg", interpolate=False)
-    for key in ("train", "dev", "init_tok2vec", "raw_text"):
+    for key in ("train", "dev", "init_tok2vec", "raw_text", "vectors"):
         if key in config["paths"]:
             config["paths"][key] = None
     config["training"]["logger"]["output_file"] = None
@@ -291,6 +349,92 @@ def pretraining_texts(corpora_dir: str | Path | None = None, craft: bool = True)
     if craft:
         texts.extend(corpora.read_craft_paragraphs(corpora_dir))
     return texts
+
+
+def _shingles(text: str, n: int = 8) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    return {hash(tuple(words[i : i + n])) for i in range(max(len(words) - n + 1, 1))}
+
+
+def vector_texts(corpora_dir: str | Path | None = None) -> tuple[list[str], dict]:
+    """Unlabelled text for static vectors: the train and dev text of the three NER corpora, BioRED, NCBI-disease,
+    AnatEM and CRAFT's articles. A document that shares any 8-word run with a test document of the three NER
+    corpora is left out, so that no test text reaches the vectors."""
+    test: set[int] = set()
+    for corpus in corpora.CORPORA:
+        for doc in corpora.read_corpus(corpus, "test", corpora_dir):
+            test |= _shingles(doc.text)
+    sources = {
+        f"{c}/{s}": [d.text for d in corpora.read_corpus(c, s, corpora_dir)]
+        for c in corpora.CORPORA
+        for s in ("train", "dev")
+    }
+    sources.update(corpora.read_extra_texts(corpora_dir))
+    texts, stats = [], {}
+    for name, docs in sources.items():
+        kept = [text for text in docs if not (_shingles(text) & test)]
+        texts.extend(kept)
+        stats[name] = {"docs": len(docs), "kept": len(kept), "words": sum(len(t.split()) for t in kept)}
+    return texts, stats
+
+
+def build_vectors(
+    out_dir: str | Path,
+    *,
+    corpora_dir: str | Path | None = None,
+    dim: int = 100,
+    bucket: int = 50000,
+    epochs: int = 10,
+    min_count: int = 3,
+    threads: int = 2,
+    seed: int = 0,
+    limit_docs: int | None = None,
+) -> Path:
+    """Train floret vectors (CBOW, character 4-5-grams, 2 hashes per entry, lower-cased tokens of the project's
+    tokenizer) on :func:`vector_texts` and convert them to a spaCy pipeline at ``out_dir/vectors`` that a
+    training config can name in ``[initialize] vectors``. Needs the ``floret`` package (training only)."""
+    try:
+        import floret
+    except ImportError as exc:  # pragma: no cover - the lock file installs it
+        raise RuntimeError("building vectors needs the 'floret' package (pip install floret)") from exc
+    from spacy.training.initialize import convert_vectors
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts, stats = vector_texts(corpora_dir)
+    texts = texts[:limit_docs]
+    tokenizer = build_tokenizer(blank_nlp())
+    raw = out_dir / "tokens.txt"
+    words = 0
+    with raw.open("w", encoding="utf-8") as handle:
+        for doc in tokenizer.pipe(texts):
+            tokens = [t.lower_ for t in doc if not t.is_space]
+            words += len(tokens)
+            handle.write(" ".join(tokens) + "\n")
+    model = floret.train_unsupervised(
+        str(raw),
+        model="cbow",
+        mode="floret",
+        hashCount=2,
+        bucket=bucket,
+        minn=4,
+        maxn=5,
+        dim=dim,
+        epoch=epochs,
+        minCount=min_count,
+        thread=threads,
+        verbose=0,
+    )
+    floret_file = out_dir / "vectors.floret"
+    model.save_floret_vectors(str(floret_file))
+    nlp = blank_nlp()
+    convert_vectors(nlp, floret_file, truncate=0, prune=-1, mode="floret", attr="LOWER")
+    nlp.to_disk(out_dir / "vectors")
+    floret_file.unlink()
+    raw.unlink()
+    info = {"words": words, "docs": len(texts), "dim": dim, "bucket": bucket, "epochs": epochs, "sources": stats}
+    (out_dir / "vectors.json").write_text(json.dumps(info, indent=2))
+    return out_dir / "vectors"
 
 
 def pretrain_tok2vec(
@@ -498,6 +642,14 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--no-pretrain", action="store_true", help="skip the pretraining the final settings ask for")
     t.add_argument("--postprocess", choices=("yes", "no", "abbreviations", "repeats"), default=None)
     t.add_argument("--limit-docs", type=int, default=None)
+    t.add_argument("--vectors", type=Path, default=None, help="static vectors (a pipeline from 'vectors')")
+    t.add_argument("--anatem-mask-model", type=Path, default=None, help="bionlp13cg: add AnatEM train, masked")
+    v = sub.add_parser("vectors", help="train floret vectors on the corpora's unlabelled train+dev text")
+    v.add_argument("--out", required=True, type=Path)
+    v.add_argument("--corpora-dir", type=Path, default=None)
+    v.add_argument("--dim", type=int, default=100)
+    v.add_argument("--bucket", type=int, default=50000)
+    v.add_argument("--epochs", type=int, default=10)
     pt = sub.add_parser("pretrain", help="spacy pretrain the tok2vec on the corpora's train+dev text (+ CRAFT)")
     pt.add_argument("--out", required=True, type=Path)
     pt.add_argument("--max-epochs", type=int, default=5)
@@ -554,9 +706,16 @@ def main(argv: list[str] | None = None) -> int:
             dropout=args.dropout,
             init_tok2vec=init_tok2vec,
             postprocess=final["postprocess"] if postprocess is None else postprocess,
+            vectors=args.vectors,
+            anatem_mask_model=args.anatem_mask_model,
         )
         dest = export_model(model, args.out)
         print(dest)
+        return 0
+    if args.command == "vectors":
+        print(
+            build_vectors(args.out, corpora_dir=args.corpora_dir, dim=args.dim, bucket=args.bucket, epochs=args.epochs)
+        )
         return 0
     if args.command == "pretrain":
         weights = pretrain_tok2vec(

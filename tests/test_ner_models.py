@@ -6,6 +6,7 @@ loaded by path, exactly as an installed package would be loaded by name.
 
 import random
 
+import numpy
 import pytest
 import spacy
 from spacy.training import Example
@@ -57,3 +58,69 @@ def test_ner_spans_are_linked_or_kept_with_their_label(ner_model):
 
 def test_no_models_requested_means_none_used():
     assert "ner" not in " ".join(build_nlp(scispacy_models=[], use_project_models=False).pipe_names)
+
+
+def _vector_model(path, label: str, vectors: dict[str, list[float]]):
+    """A toy NER pipeline whose tok2vec concatenates static vectors (as scispaCy's *_md models and the project's
+    floret models do)."""
+    random.seed(0)
+    nlp = spacy.blank("en")
+    for word, vector in vectors.items():
+        nlp.vocab.set_vector(word, numpy.asarray(vector, dtype="float32"))
+    width = 16
+    tok2vec = {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {
+            "@architectures": "spacy.MultiHashEmbed.v2",
+            "width": width,
+            "attrs": ["NORM", "SHAPE"],
+            "rows": [500, 500],
+            "include_static_vectors": True,
+        },
+        "encode": {
+            "@architectures": "spacy.MaxoutWindowEncoder.v2",
+            "width": width,
+            "depth": 1,
+            "window_size": 1,
+            "maxout_pieces": 2,
+        },
+    }
+    model = {
+        "@architectures": "spacy.TransitionBasedParser.v2",
+        "state_type": "ner",
+        "extra_state_tokens": False,
+        "hidden_width": 16,
+        "maxout_pieces": 2,
+        "use_upper": True,
+        "tok2vec": tok2vec,
+    }
+    ner = nlp.add_pipe("ner", config={"model": model})
+    ner.add_label(label)
+    examples = [
+        Example.from_dict(nlp.make_doc(t), {"entities": [(s, e, label) for s, e, _ in ents]}) for t, ents in TRAIN
+    ]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(80):
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    nlp.to_disk(path)
+    return path
+
+
+def test_models_with_different_static_vectors_each_see_their_own(tmp_path):
+    first = _vector_model(
+        tmp_path / "vec_a", "Chemical", {"zorbicillin": [1.0, 0.0, 0.0], "cisplatin": [0.0, 1.0, 0.0]}
+    )
+    second = _vector_model(tmp_path / "vec_b", "Drug", {"zorbicillin": [0.0, 0.0, 5.0], "mice": [2.0, 2.0, 0.0]})
+    nlp = build_nlp(scispacy_models=[str(first), str(second)], use_project_models=False)
+    # the first vector model lends its table to the pipeline; the second runs in its own vocab
+    assert nlp.get_pipe_config("ner_vec_a")["factory"] == "ner"
+    assert nlp.get_pipe_config("ner_vec_b")["factory"] == "evidence_foreign_ner"
+    assert nlp.vocab["cisplatin"].vector.tolist() == [0.0, 1.0, 0.0]
+    text = "Mice received cisplatin and zorbicillin daily. Rats were treated with zorbicillin before surgery."
+    _, doc = next(process(nlp, [Document("t", text, sections=detect_sections(text))]))
+    combined = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["ner"])
+    alone = sorted(
+        (e.start_char, e.end_char, e.label_) for path in (first, second) for e in spacy.load(path)(text).ents
+    )
+    assert combined == alone
+    assert {label for *_, label in combined} == {"Chemical", "Drug"}

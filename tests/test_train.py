@@ -152,3 +152,48 @@ def test_cli_train_exports_a_loadable_pipeline(tmp_path):
         and config["nlp"]["tokenizer"]["@tokenizers"] == "evidence.scispacy_tokenizer.v1"
     )
     assert spacy.load(out).meta["evidence"]["postprocess"] is True  # bc5cdr's final settings
+
+
+@needs_corpora
+def test_floret_vectors_train_and_feed_the_ner(tmp_path):
+    """Floret vectors from the corpora's unlabelled text (never test text) become the tok2vec's static vectors."""
+    from pipeline.train import _shingles, build_vectors, vector_texts
+
+    texts, stats = vector_texts()
+    test_shingles = set()
+    for name in corpora.CORPORA:
+        for doc in corpora.read_corpus(name, "test"):
+            test_shingles |= _shingles(doc.text)
+    assert not any(_shingles(text) & test_shingles for text in texts[:300])
+    assert stats["bc5cdr/train"]["docs"] == 500 and stats["bc5cdr/train"]["kept"] < 500
+    vectors = build_vectors(tmp_path / "vec", dim=8, bucket=1000, epochs=1, min_count=1, limit_docs=30)
+    info = json.loads((tmp_path / "vec" / "vectors.json").read_text())
+    assert info["docs"] == 30 and info["dim"] == 8
+    loaded = spacy.load(vectors)
+    assert loaded.vocab.vectors.mode == "floret" and loaded.vocab.vectors.shape == (1000, 8)
+    # subword hashing: a word never seen in training still gets a (non-zero) vector
+    assert loaded.vocab["zorbicillinase"].has_vector
+    model = train_model("bionlp13cg", tmp_path / "run", max_steps=4, limit_docs=5, eval_frequency=2, vectors=vectors)
+    trained = spacy.load(model)
+    assert trained.vocab.vectors.shape == (1000, 8)
+    assert trained.get_pipe_config("tok2vec")["model"]["embed"]["include_static_vectors"] is True
+
+
+@needs_corpora
+def test_anatem_documents_keep_anatomy_and_mask_other_types():
+    from pipeline.paths import MODELS_DIR
+    from pipeline.train import anatem_docs
+
+    docs, stats = anatem_docs(MODELS_DIR / "ner" / "bionlp13cg", limit_docs=10)
+    assert stats["docs"] + stats.get("dropped_test_overlap", 0) == 10
+    # gold anatomy unchanged
+    aligned = {d.text: align_doc(blank_nlp(), d) for d in corpora.read_anatem("train")[:10]}
+    for doc in docs:
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [
+            (e.start, e.end, e.label_) for e in aligned[doc.text].ents
+        ]
+    # the model's genes/chemicals/organisms become missing (unknown), never outside and never over gold anatomy
+    missing = [t for doc in docs for t in doc if t.ent_iob_ == ""]
+    assert stats["masked"] > 0 and len(missing) >= stats["masked"]
+    assert all(t.ent_type_ == "" for t in missing)
+    assert sum(1 for doc in docs for t in doc if t.ent_iob_ == "O") > 0

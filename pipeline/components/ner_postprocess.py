@@ -15,8 +15,8 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 
+from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -44,7 +44,11 @@ class _VocabHolder:
         self.vocab = vocab
 
 
-def _abbreviation_pairs(doc: Doc) -> list[tuple[Span, Span]]:
+def _abbreviation_pairs(doc: Doc, reuse: bool = False) -> list[tuple[Span, Span]]:
+    """(long form, short form) pairs; with ``reuse``, the ones the pipeline's ``abbreviation_detector`` already
+    stored in ``doc._.abbreviations`` (the same algorithm, run once per document instead of once per model)."""
+    if reuse:
+        return [(short._.long_form, short) for short in doc._.abbreviations if isinstance(short._.long_form, Span)]
     detector = _detector(doc)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # W036: empty global matcher
@@ -60,13 +64,13 @@ def _set_ents(doc: Doc, spans: list[Span]) -> None:
     doc.ents = sorted(filter_spans(spans), key=lambda s: s.start)
 
 
-def propagate_abbreviations(doc: Doc) -> Doc:
+def propagate_abbreviations(doc: Doc, reuse_detector: bool = False) -> Doc:
     ents = list(doc.ents)
     by_end = {}
     for ent in ents:
         by_end.setdefault(ent.end, []).append(ent)
     short_labels: dict[str, str] = {}
-    pairs = _abbreviation_pairs(doc)
+    pairs = _abbreviation_pairs(doc, reuse_detector)
     for long_form, short in pairs:
         # an entity predicted for the long form: ends where it ends and lies inside it
         for ent in by_end.get(long_form.end, []):
@@ -92,20 +96,30 @@ def label_repeats(doc: Doc) -> Doc:
     ents = list(doc.ents)
     if not ents:
         return doc
+    orths = doc.to_array(ORTH).tolist()
     labels: dict[str, Counter] = {}
     first: dict[str, int] = {}
+    keys: dict[str, tuple[int, ...]] = {}
     for ent in ents:
-        if len(ent.text) < MIN_REPEAT_CHARS:
+        text = ent.text
+        if len(text) < MIN_REPEAT_CHARS:
             continue
-        labels.setdefault(ent.text, Counter())[ent.label_] += 1
-        first.setdefault(ent.text, ent.start)
-    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-    for text in labels:
-        matcher.add(text, [_pattern(ents, text)])
+        labels.setdefault(text, Counter())[ent.label_] += 1
+        first.setdefault(text, ent.start)
+        keys.setdefault(text, tuple(orths[ent.start : ent.end]))
+    by_first: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
+    for text, key in keys.items():
+        by_first.setdefault(key[0], []).append((text, key))
+    # every occurrence of each entity's token sequence, in (start, end) order (what a PhraseMatcher on ORTH finds)
+    matches = []
+    for i, orth in enumerate(orths):
+        for text, key in by_first.get(orth, ()):
+            if tuple(orths[i : i + len(key)]) == key:
+                matches.append((i, i + len(key), text))
+    matches.sort(key=lambda m: (m[0], m[1]))
     taken = {i for e in ents for i in range(e.start, e.end)}
     new = []
-    for match_id, start, end in matcher(doc):
-        text = doc.vocab.strings[match_id]
+    for start, end, text in matches:
         if start <= first[text] or any(i in taken for i in range(start, end)):
             continue
         new.append(Span(doc, start, end, label=labels[text].most_common(1)[0][0]))
@@ -115,29 +129,29 @@ def label_repeats(doc: Doc) -> Doc:
     return doc
 
 
-def _pattern(ents: list[Span], text: str) -> Doc:
-    for ent in ents:
-        if ent.text == text:
-            return ent.as_doc()
-    raise KeyError(text)
+def postprocess_doc(
+    doc: Doc, rules: bool | list[str] | tuple[str, ...] = True, reuse_abbreviations: bool = False
+) -> Doc:
+    """Apply the rules (``True``: all of :data:`RULES`, in that order) to ``doc.ents`` in place.
 
-
-def postprocess_doc(doc: Doc, rules: bool | list[str] | tuple[str, ...] = True) -> Doc:
-    """Apply the rules (``True``: all of :data:`RULES`, in that order) to ``doc.ents`` in place."""
+    ``reuse_abbreviations``: take the abbreviation pairs from ``doc._.abbreviations`` (set by scispaCy's
+    ``abbreviation_detector`` earlier in the pipeline) instead of detecting them again."""
     selected = RULES if rules is True else tuple(rules or ())
     unknown = set(selected) - set(RULES)
     if unknown:
         raise ValueError(f"unknown post-processing rules: {sorted(unknown)}")
     if "abbreviations" in selected:
-        propagate_abbreviations(doc)
+        propagate_abbreviations(doc, reuse_abbreviations)
     if "repeats" in selected:
         label_repeats(doc)
     return doc
 
 
-@Language.factory("evidence_ner_postprocess", default_config={"rules": list(RULES)})
-def make_ner_postprocess(nlp: Language, name: str, rules: list[str]):
+@Language.factory("evidence_ner_postprocess", default_config={"rules": list(RULES), "reuse_abbreviations": False})
+def make_ner_postprocess(nlp: Language, name: str, rules: list[str], reuse_abbreviations: bool):
+    """``reuse_abbreviations``: an ``abbreviation_detector`` (not serializable mode) runs earlier in ``nlp``."""
+
     def component(doc: Doc) -> Doc:
-        return postprocess_doc(doc, rules)
+        return postprocess_doc(doc, rules, reuse_abbreviations)
 
     return component

@@ -30,6 +30,13 @@ ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)
 NOT_BEFORE_TARGET = re.compile(r"\b(?:not|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
+# A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
+P_VALUE = re.compile(r"\b[pP]\s*(=|>|≥|>=|<|≤|<=)\s*(0?\.\d+|1(?:\.0+)?)\b")
+NOT_SIGNIFICANT = re.compile(
+    r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
+)
+# Targets in a list share the predicate that follows the list: "creatinine, urinary NGAL and cystatin C rose ...".
+LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}", re.I)
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -86,9 +93,46 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     return sorted(found, key=lambda e: e.start)
 
 
+def non_significant(text: str) -> list[Event]:
+    """``no_effect`` events at p-values of 0.05 or more ("p = 0.61", "p > 0.05") and at "n.s." / "not
+    significant"."""
+    found = []
+    for m in P_VALUE.finditer(text):
+        op, value = m.group(1), float(m.group(2))
+        if op in ("=", ">", "≥", ">=") and value >= 0.05:
+            found.append(Event(m.start(), m.end(), "no_effect"))
+    found += [Event(m.start(), m.end(), "no_effect") for m in NOT_SIGNIFICANT.finditer(text)]
+    return found
+
+
+def _chain_end(text: str, targets: list[Target], index: int) -> int:
+    """End of the list of targets that ``targets[index]`` starts or continues ("A, B and C")."""
+    end = targets[index].end
+    for nxt in targets[index + 1 :]:
+        if nxt.start < end:
+            continue
+        if not LIST_GAP.fullmatch(text[end : nxt.start]):
+            break
+        end = nxt.end
+    return end
+
+
+def _in_parentheses(text: str, position: int) -> bool:
+    depth = 0
+    for char in text[:position]:
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def _clause(text: str, position: int) -> tuple[int, int]:
+    """The clause around ``position``; a break inside parentheses ("(HR 0.86; p = 0.49)") does not count."""
     start, end = 0, len(text)
     for m in CLAUSE_BREAK.finditer(text):
+        if _in_parentheses(text, m.start()):
+            continue
         if m.end() <= position:
             start = m.end()
         elif m.start() >= position:
@@ -127,11 +171,20 @@ def directions(
     if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
         return [], "unclear"
     found = [e for e in events(text, lexicon) if not _caused_by_injury(e, text, injury_spans)]
+    stats = non_significant(text)
+    targets = sorted(targets, key=lambda t: t.start)
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
-    for target in targets:
+    for index, target in enumerate(targets):
         lo, hi = _clause(text, target.start)
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
+            per_target.append((target, "no_effect"))
+            continue
+        # "GFR fell by 28% with vehicle and by 25% with MSCs (p = 0.61)": a non-significant comparison after the
+        # target, in its clause, overrides the change verbs.
+        verdict = next((e for e in stats if target.end <= e.start < hi), None)
+        if verdict is not None:
+            verdict.used = True
             per_target.append((target, "no_effect"))
             continue
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
@@ -145,11 +198,13 @@ def directions(
             for e in found
             if lo <= e.start and e.end <= target.start and target.start - e.end <= 100 and id(e) not in passive_used
         ]
-        after = [e for e in found if target.end <= e.start < hi and e.start - target.end <= 80]
-        passive = after and PASSIVE_GAP.search(text[target.end : after[0].start])
-        # A cue after the target reads it only as its predicate: passive ("creatinine was reduced") or close
-        # ("creatinine fell"), not across a clause ("... in dogs, and these increases were blunted").
-        close = after and re.fullmatch(r"[^,;]{0,30}", text[target.end : after[0].start])
+        tail = _chain_end(text, targets, index)
+        after = [e for e in found if tail <= e.start < hi and e.start - tail <= 80]
+        passive = after and PASSIVE_GAP.search(text[tail : after[0].start])
+        # A cue after the target (or after the list it ends) reads it only as its predicate: passive ("creatinine
+        # was reduced") or close ("creatinine fell"), not across a clause ("... in dogs, and these increases were
+        # blunted").
+        close = after and re.fullmatch(r"[^,;]{0,30}", text[tail : after[0].start])
         chosen = after[0] if passive else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
             continue
@@ -158,7 +213,7 @@ def directions(
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))
     labels = {d for _, d in per_target}
-    labels |= {e.kind for e in found if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
+    labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if not labels:
         return per_target, "unclear"
     return per_target, labels.pop() if len(labels) == 1 else "mixed"

@@ -1,0 +1,66 @@
+"""Direction per outcome from cue phrases, statistics and lists (pipeline.direction), on sentences written for
+the test with exact expected readings."""
+
+import pytest
+
+from pipeline import cues
+from pipeline.direction import Target, _clause, directions, non_significant
+
+LEXICON = cues.load_lexicon()
+# outcome -> the direction that is good for it
+GOOD = {"GFR": "up", "creatinine": "down", "NGAL": "down", "cystatin C": "down", "survival": "up", "BUN": "down"}
+
+
+def read(text: str) -> tuple[dict[str, str], str]:
+    targets = []
+    for name, good in GOOD.items():
+        start = text.lower().find(name.lower())
+        if start >= 0:
+            targets.append(Target(start, start + len(name), name, good, True))
+    per_target, summary = directions(text, targets, therapy_named=True, injury_named=False, lexicon=LEXICON)
+    return {t.name: d for t, d in per_target}, summary
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a non-significant comparison overrides the change verb
+        ("GFR fell by 28% with vehicle and by 25% with MSCs (p = 0.61).", ({"GFR": "no_effect"}, "no_effect")),
+        ("MSCs lowered creatinine (P>0.05).", ({"creatinine": "no_effect"}, "no_effect")),
+        # a significant one does not
+        ("MSCs lowered creatinine (p < 0.01).", ({"creatinine": "beneficial"}, "beneficial")),
+        ("MSCs lowered creatinine (p = 0.003).", ({"creatinine": "beneficial"}, "beneficial")),
+        # a semicolon inside parentheses does not end the clause
+        (
+            "Survival was 60% with MSCs and 55% with placebo (HR 0.86, 95% CI 0.55-1.34; p = 0.49).",
+            ({"survival": "no_effect"}, "no_effect"),
+        ),
+        # a list shares the predicate after it
+        (
+            "Serum creatinine, urinary NGAL and cystatin C rose similarly in both groups.",
+            ({"creatinine": "no_effect", "NGAL": "no_effect", "cystatin C": "no_effect"}, "no_effect"),
+        ),
+        (
+            "In treated rats BUN and creatinine were reduced.",
+            ({"BUN": "beneficial", "creatinine": "beneficial"}, "beneficial"),
+        ),
+        # a list does not reach across a clause
+        (
+            "MSCs reduced creatinine, whereas survival was similar in both groups.",
+            ({"creatinine": "beneficial", "survival": "no_effect"}, "mixed"),
+        ),
+        ("The difference was not significant (p = 0.2).", ({}, "no_effect")),
+    ],
+)
+def test_directions(text, expected):
+    assert read(text) == expected
+
+
+def test_non_significant_values():
+    text = "p = 0.049; p = 0.05; P > 0.05; p < 0.05; p = .32; n.s."
+    assert [text[e.start : e.end] for e in non_significant(text)] == ["p = 0.05", "P > 0.05", "p = .32", "n.s."]
+
+
+def test_clause_ignores_breaks_in_parentheses():
+    text = "A rose (x; y) but B fell."
+    assert _clause(text, 0) == (0, text.index(" but") + 1)

@@ -34,6 +34,8 @@ FIELD_OF_CATEGORY = {
     "mediator": "mediators",
     "outcome": "outcomes",
 }
+#: Surface forms of a "harmful when present" outcome that name the topic, not an event ("safety", "safety profile").
+NEUTRAL_SURFACES = {"safety", "safety profile"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
@@ -285,6 +287,8 @@ def _claim_row(
                 values[field].append(concept.canonical_name)
                 ids[field].append(concept.ontology_id)
             good = _good_direction(concept.category, concept.canonical_name, lexicon)
+            if good == "absent" and ent.text.lower() in NEUTRAL_SURFACES:
+                good = "down"  # "the safety of high doses is unknown" reports no adverse event
             if good:
                 targets.append(
                     direction_of.Target(

@@ -90,6 +90,14 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
             found.append(Event(match.start(), match.end(), "no_effect"))
     # "MSCs, but not their conditioned medium, ameliorate AKI": the excluded arm had no effect.
     found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
+    # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
+    found = [
+        e
+        for e in found
+        if not any(
+            o is not e and o.start <= e.start and e.end <= o.end and o.end - o.start > e.end - e.start for o in found
+        )
+    ]
     return sorted(found, key=lambda e: e.start)
 
 

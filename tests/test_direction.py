@@ -50,6 +50,8 @@ def read(text: str) -> tuple[dict[str, str], str]:
             ({"creatinine": "beneficial", "survival": "no_effect"}, "mixed"),
         ),
         ("The difference was not significant (p = 0.2).", ({}, "no_effect")),
+        # the longest cue wins over a change verb inside it
+        ("Subcapsular MSCs had a more pronounced effect on BUN (p < 0.01).", ({"BUN": "beneficial"}, "beneficial")),
     ],
 )
 def test_directions(text, expected):

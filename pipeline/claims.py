@@ -133,8 +133,8 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
     the findings later ("MVs improved survival"). The context is what aim, method and finding sentences stated
     so far (injury models add up: "cisplatin" then "AKI"); a sentence naming another injury model or species
     starts a new context. An in-vitro part (a cell line, "in vitro") has a context of its own and does not
-    replace the animal or clinical one. The title neither sets nor takes context; background, aims and
-    hypotheses take none.
+    replace the animal or clinical one. The title sets no context and takes none, but a finding or method left
+    without a species takes the title's one species; background, aims and hypotheses take none.
     """
     contexts: dict[str, dict[str, tuple[list, list]]] = {"main": {}, "in_vitro": {}}
     for row, own_type in zip(rows, own_types, strict=True):
@@ -163,6 +163,14 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
                     context[field] = (value, row["timing_text"])
                 else:
                     context[field] = (value, ())
+    # The title names the study's species ("... in rat kidneys"): a finding or method of the main part that no
+    # sentence gave a species takes it, when the title names exactly one.
+    title = next((r for r in rows if r["section"] == "title"), None)
+    if title is not None and len(title["species"]) == 1:
+        for row in rows:
+            if row["claim_type"] in ("finding", "method") and not row["species"] and row["study_type"] != "in_vitro":
+                row["species"], row["species_ids"] = list(title["species"]), list(title["species_ids"])
+                row["inherited"] = [*row.get("inherited", []), "species"]
     # The title, aims and conclusions are about the study as a whole: they take its main kind of evidence.
     kinds = Counter(
         r["study_type"]
@@ -391,11 +399,16 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
 
 
 def _therapy_routes(text: str, offset: int, ents: list[Span], kb: KnowledgeBase, lexicon: cues.Lexicon) -> list[str]:
-    """Routes of the therapy: a route phrase counts unless an injury agent is closer to it than any cell
-    product ("cisplatin (6 mg/kg, i.p.)" is the route of cisplatin)."""
+    """Routes of the therapy: a route phrase counts unless an injury agent (a substance, ``Concept.agent``) is
+    closer to it than any cell product ("cisplatin (6 mg/kg, i.p.)" is the route of cisplatin)."""
     anchors = []
     for ent in ents:
-        categories = {kb.concepts[c].category for c in _concepts(ent)}
+        # only a substance given to cause the injury has a route: "renal artery of the remnant kidney" is the MSCs'
+        categories = {
+            kb.concepts[c].category
+            for c in _concepts(ent)
+            if kb.concepts[c].category == "cell_product" or kb.concepts[c].agent
+        }
         for category in categories & {"cell_product", "injury_model"}:
             anchors.append((ent.start_char - offset, ent.end_char - offset, category))
     found: list[str] = []

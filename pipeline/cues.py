@@ -151,9 +151,19 @@ def doses(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------- routes, timing
 
 
+# "subcutaneous fat", "intraperitoneal adipose tissue": a place the cells came from, not a route.
+ANATOMICAL_AFTER = re.compile(r"\s+(?:white\s+|visceral\s+)?(?:fat|adipose|tissues?|depots?)\b", re.I)
+
+
 def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
-    """Every route phrase in ``text`` as (canonical route, start, end), in text order."""
-    found = [(name, m.start(), m.end()) for name, pattern in lexicon.routes for m in pattern.finditer(text)]
+    """Every route phrase in ``text`` as (canonical route, start, end), in text order; a route word that names a
+    tissue ("subcutaneous fat") is not a route."""
+    found = [
+        (name, m.start(), m.end())
+        for name, pattern in lexicon.routes
+        for m in pattern.finditer(text)
+        if not ANATOMICAL_AFTER.match(text, m.end())
+    ]
     return sorted(found, key=lambda x: x[1])
 
 

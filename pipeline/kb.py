@@ -39,6 +39,7 @@ class Concept:
     requires_context: bool = False
     generic: bool = False  # e.g. "nephrotoxicity": dropped beside a specific model of its category
     cell_free: bool = False  # a product made by cells (EVs, conditioned medium): "MSC-EVs" gives EVs, not MSCs
+    agent: bool = False  # an injury model given as a substance (cisplatin, glycerol): it can have a route
     definition: str = ""
 
 
@@ -111,6 +112,7 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
                 requires_context=bool(record.get("requires_context", False)),
                 generic=bool(record.get("generic", False)),
                 cell_free=bool(record.get("cell_free", False)),
+                agent=bool(record.get("agent", False)),
                 definition=record.get("definition", "") or "",
             )
         except KeyError as exc:

@@ -40,3 +40,9 @@ def test_routes_and_timing():
 
 def test_trial_ids():
     assert cues.trial_ids("NCT01602328 (phase 2) and ISRCTN12345678; NCT01602328") == ["NCT01602328", "ISRCTN12345678"]
+
+
+def test_a_route_word_naming_a_tissue_is_not_a_route():
+    lexicon = cues.load_lexicon()
+    text = "MSCs from subcutaneous fat were injected subcutaneously; cells from subcutaneous adipose tissue, i.v."
+    assert [name for name, *_ in cues.route_matches(text, lexicon)] == ["subcutaneous", "intravenous"]

@@ -319,7 +319,7 @@ def _claim_row(
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans
     )
-    claim_type = _claim_type(text, direction, hedged, lexicon)
+    claim_type = _claim_type(text, direction, hedged, lexicon, section)
     if claim_type == "aim":
         direction, per_target = "unclear", []
     outcome_effects: list[str] = []
@@ -507,9 +507,35 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     return False
 
 
-def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon) -> str:
-    if lexicon.aim.search(text):
+#: Labelled sections of structured abstracts (lower-case labels, pipeline.documents) and the role they give.
+BACKGROUND_SECTIONS = {"background", "introduction", "rationale"}
+AIM_SECTIONS = {"objective", "objectives", "aim", "aims", "purpose"}
+METHOD_SECTIONS = {
+    "method",
+    "methods",
+    "materials and methods",
+    "design",
+    "setting",
+    "patients",
+    "participants",
+    "intervention",
+    "interventions",
+    "measurements",
+    "main outcome measure",
+    "main outcome measures",
+}
+
+
+def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, section: str = "") -> str:
+    """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
+    states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
+    a direction; otherwise cues decide."""
+    if lexicon.aim.search(text) or section in AIM_SECTIONS:
         return "aim"
+    if section in BACKGROUND_SECTIONS:
+        return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
+    if section in METHOD_SECTIONS and direction == "unclear":
+        return "method"
     if direction != "unclear":
         if hedged and MODAL_HEDGES.search(text):
             return "hypothesis"

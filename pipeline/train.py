@@ -45,7 +45,14 @@ TOKENIZER_REF = {"@tokenizers": "evidence.scispacy_tokenizer.v1"}
 #: ``max_steps`` is the step count used for the final train+dev model.
 FINAL_SETTINGS: dict[str, dict] = {
     "bc5cdr": {"include_dev": True, "max_steps": 5000, "eval_frequency": 1000, "postprocess": True},
-    "bionlp13cg": {"include_dev": True, "max_steps": 4400, "eval_frequency": 1000, "postprocess": ["abbreviations"]},
+    # floret vectors of the corpora's unlabelled train+dev text: +2.0 dev F1 (char offsets) over no vectors
+    "bionlp13cg": {
+        "include_dev": True,
+        "max_steps": 4000,
+        "eval_frequency": 1000,
+        "postprocess": ["abbreviations"],
+        "vectors": {"dim": 100, "bucket": 40000, "epochs": 10},
+    },
     # dev F1 still rose at 8,000 steps: a longer train-only run, selected on dev (model-best), is shipped.
     "jnlpba": {
         "include_dev": False,
@@ -643,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--postprocess", choices=("yes", "no", "abbreviations", "repeats"), default=None)
     t.add_argument("--limit-docs", type=int, default=None)
     t.add_argument("--vectors", type=Path, default=None, help="static vectors (a pipeline from 'vectors')")
+    t.add_argument("--no-vectors", action="store_true", help="skip the vectors the final settings ask for")
     t.add_argument("--anatem-mask-model", type=Path, default=None, help="bionlp13cg: add AnatEM train, masked")
     v = sub.add_parser("vectors", help="train floret vectors on the corpora's unlabelled train+dev text")
     v.add_argument("--out", required=True, type=Path)
@@ -682,6 +690,9 @@ def main(argv: list[str] | None = None) -> int:
         max_steps = args.max_steps if args.max_steps is not None else (None if args.train_only else final["max_steps"])
         work = args.work_dir or Path(tempfile.mkdtemp(prefix=f"ner_{args.corpus}_"))
         init_tok2vec = args.init_tok2vec
+        vectors = args.vectors
+        if vectors is None and final.get("vectors") and not args.no_vectors:
+            vectors = build_vectors(work / "vectors", corpora_dir=args.corpora_dir, **final["vectors"])
         pretrain_epochs = final.get("pretrain_epochs", 0)
         if init_tok2vec is None and pretrain_epochs and not args.no_pretrain:
             init_tok2vec = pretrain_tok2vec(
@@ -706,7 +717,7 @@ def main(argv: list[str] | None = None) -> int:
             dropout=args.dropout,
             init_tok2vec=init_tok2vec,
             postprocess=final["postprocess"] if postprocess is None else postprocess,
-            vectors=args.vectors,
+            vectors=vectors,
             anatem_mask_model=args.anatem_mask_model,
         )
         dest = export_model(model, args.out)

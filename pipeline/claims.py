@@ -282,6 +282,10 @@ def _claim_row(
             origins.append(ent._.evidence_origin)
         for concept_id in concepts:
             concept = kb.concepts[concept_id]
+            if concept.category == "species" and NOT_A_SPECIES.search(
+                ent.doc.text[max(0, ent.start_char - 9) : ent.start_char]
+            ):
+                continue  # "a first-in-human trial"
             if concept.category == "cell_origin" or (concept.category == "species" and _qualifies_cells(ents, k, kb)):
                 if concept.canonical_name not in origins:
                     origins.append(concept.canonical_name)
@@ -385,9 +389,22 @@ def _claim_row(
     return row
 
 
+# "human cells were detected", "human-specific mRNAs", "rat Alu sequences": the species of the cells (tracking).
+CELL_WORDS_AFTER = re.compile(
+    r"^\s*-?\s*(?:specific\s+)?(?:cells?|mrnas?|dna|alu|sry|y[- ]chromosome|chromosomes?|genes?|sequences?|"
+    r"origin|donors?|markers?|antigens?)\b",
+    re.I,
+)
+NOT_A_SPECIES = re.compile(r"first[- ]in[- ]$", re.I)
+
+
 def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
-    """A species word right before a cell source/product ("human bone marrow MSCs") is the donor, not the host."""
+    """A species word right before a cell source/product ("human bone marrow MSCs") or a word for cells or their
+    traces ("human cells", "human-specific mRNAs") is the donor, not the host."""
     ent = ents[k]
+    doc = ent.doc
+    if CELL_WORDS_AFTER.match(doc.text[ent.end_char : ent.end_char + 40]):
+        return True
     if k + 1 >= len(ents):
         return False
     nxt = ents[k + 1]
@@ -510,6 +527,7 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
 #: Labelled sections of structured abstracts (lower-case labels, pipeline.documents) and the role they give.
 BACKGROUND_SECTIONS = {"background", "introduction", "rationale"}
 AIM_SECTIONS = {"objective", "objectives", "aim", "aims", "purpose"}
+RESULT_SECTIONS = {"result", "results", "findings"}
 METHOD_SECTIONS = {
     "method",
     "methods",
@@ -529,13 +547,15 @@ METHOD_SECTIONS = {
 def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, section: str = "") -> str:
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
-    a direction; otherwise cues decide."""
+    a direction, Results a finding (or a hypothesis); otherwise cues decide."""
     if lexicon.aim.search(text) or section in AIM_SECTIONS:
         return "aim"
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
     if section in METHOD_SECTIONS and direction == "unclear":
         return "method"
+    if section in RESULT_SECTIONS:
+        return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "finding"
     if direction != "unclear":
         if hedged and MODAL_HEDGES.search(text):
             return "hypothesis"

@@ -242,3 +242,38 @@ def test_mentions_trace_every_value(extraction):
         ("cisplatin nephrotoxicity", "cisplatin", "dictionary"),
         ("cisplatin nephrotoxicity", "nephrotoxicity", "dictionary"),
     ]
+
+
+STRUCTURED = """Bone marrow MSCs protect the remnant kidney in rats
+
+Background: MSCs protect against acute kidney injury. Their long-term fate may differ in chronic injury.
+Methods: Animals underwent 5/6 nephrectomy and received 2 x 10^6 BM-MSCs from subcutaneous fat by injection into the renal artery of the remnant kidney.
+Results: Human-specific mRNAs were detected in kidneys of MSC-treated animals. Proteinuria was lower with MSCs (p = 0.32).
+Conclusions: These data justify a first-in-human trial of MSCs.
+"""
+
+
+def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
+    path = tmp_path / "structured.txt"
+    path.write_text(STRUCTURED)
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims
+    got = [
+        (r["section"], r["claim_type"], r["species"], r["cell_origin"], r["route"], r["effect_direction"])
+        for r in rows
+    ]
+    assert got == [
+        ("title", "finding", ["rat"], [], [], "beneficial"),
+        # a Background label makes background (or a hypothesis), whatever the verbs
+        ("background", "background", [], [], [], "beneficial"),
+        ("background", "hypothesis", [], [], [], "unclear"),
+        # a procedure owns no route; "subcutaneous fat" is a tissue; the species comes from the title
+        ("methods", "method", ["rat"], [], ["intra-arterial"], "unclear"),
+        # "human-specific mRNAs" trace the donor's cells: not the host species
+        ("results", "finding", ["rat"], ["human"], ["intra-arterial"], "unclear"),
+        # a non-significant difference is no effect (the cells' origin is now known context)
+        ("results", "finding", ["rat"], ["human"], ["intra-arterial"], "no_effect"),
+        # "first-in-human" names no species
+        ("conclusions", "background", [], [], [], "unclear"),
+    ]

@@ -177,7 +177,10 @@ def add_ner_model(nlp: Language, model: str) -> None:
     if _has_vectors(source) and not _same_vectors(nlp, source):
         nlp.add_pipe("evidence_foreign_ner", name=name, config={"model": model}, before="evidence_kb_ruler")
     else:
-        nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
+        with warnings.catch_warnings():
+            # W113 (source vectors differ): a model without static vectors does not read them
+            warnings.filterwarnings("ignore", message=r"\[W113\]")
+            nlp.add_pipe("ner", name=name, source=source, before="evidence_kb_ruler")
     nlp.add_pipe("evidence_collect_ner", name=f"collect_{Path(model).name}", after=name)
     rules = source.meta.get("evidence", {}).get("postprocess")
     if rules:

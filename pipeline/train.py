@@ -482,9 +482,14 @@ def pretrain_tok2vec(
 
 
 def load_model(model_path: str | Path) -> Language:
+    """A saved pipeline, with floret vectors cached per word as in the extraction (same predictions, faster)."""
+    from pipeline.nlp import cache_floret_vectors
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        return spacy.load(model_path)
+        nlp = spacy.load(model_path)
+    cache_floret_vectors(nlp)
+    return nlp
 
 
 def _postprocess_rules(nlp: Language) -> bool | list[str]:

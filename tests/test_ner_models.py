@@ -124,3 +124,30 @@ def test_models_with_different_static_vectors_each_see_their_own(tmp_path):
     )
     assert combined == alone
     assert {label for *_, label in combined} == {"Chemical", "Drug"}
+
+
+def test_cached_floret_vectors_are_the_same_vectors():
+    from pipeline.nlp import CachedFloretVectors, cache_floret_vectors
+    from pipeline.paths import MODELS_DIR
+
+    nlp = spacy.load(MODELS_DIR / "ner" / "bionlp13cg")
+    plain = nlp.vocab.vectors
+    assert plain.mode == "floret"
+    words = ["cisplatin", "MSCs", "zorbicillinase", "cisplatin", "kidney", "the"]
+    keys = [nlp.vocab.strings.add(w.lower()) for w in words]
+    expected = plain.get_batch(keys)
+    cache_floret_vectors(nlp)
+    cached = nlp.vocab.vectors
+    assert isinstance(cached, CachedFloretVectors)
+    assert numpy.allclose(cached.get_batch(keys), expected)
+    assert len(cached._cache) == 5  # distinct words
+    assert numpy.allclose(cached.get_batch(list(reversed(keys))), expected[::-1])
+    CachedFloretVectors.max_entries, saved = 3, CachedFloretVectors.max_entries
+    try:
+        cached.get_batch([nlp.vocab.strings.add(w) for w in ("a1", "b2", "c3")])
+        assert len(cached._cache) == 3  # full: started again
+    finally:
+        CachedFloretVectors.max_entries = saved
+    text = "Bone marrow MSCs reduced KIM-1 in cisplatin-treated rats."
+    fresh = spacy.load(MODELS_DIR / "ner" / "bionlp13cg")
+    assert [(e.text, e.label_) for e in nlp(text).ents] == [(e.text, e.label_) for e in fresh(text).ents]

@@ -74,3 +74,7 @@ def test_trained_models_join_the_pipeline(nlp):
     assert ("IL-33", (), "ner:Gene_or_gene_product") in found
     assert ("bone marrow stromal cells", ("cell_product:msc", "cell_source:bone marrow"), "dictionary") in found
     assert ("amikacin", ("injury_model:amikacin",), "dictionary") in found
+    # the bionlp13cg model's floret vectors are the pipeline's, cached per word
+    from pipeline.nlp import CachedFloretVectors
+
+    assert isinstance(nlp.vocab.vectors, CachedFloretVectors) and nlp.vocab.vectors.shape == (40000, 100)

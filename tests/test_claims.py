@@ -260,8 +260,7 @@ def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
     _, doc = next(process(nlp, [document]))
     rows = claims.extract(document, doc, kb).claims
     got = [
-        (r["section"], r["claim_type"], r["species"], r["cell_origin"], r["route"], r["effect_direction"])
-        for r in rows
+        (r["section"], r["claim_type"], r["species"], r["cell_origin"], r["route"], r["effect_direction"]) for r in rows
     ]
     assert got == [
         ("title", "finding", ["rat"], [], [], "beneficial"),

@@ -36,6 +36,8 @@ FIELD_OF_CATEGORY = {
 }
 #: Surface forms of a "harmful when present" outcome that name the topic, not an event ("safety", "safety profile").
 NEUTRAL_SURFACES = {"safety", "safety profile"}
+#: Surface forms that state the absence of adverse events ("was safe", "well tolerated").
+SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
@@ -145,7 +147,7 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         part = "in_vitro" if own_type == "in_vitro" and row["claim_type"] in ("finding", "method") else "main"
         context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
-        if _new_setup(stated, context):
+        if _new_setup(stated, context, row["claim_type"]):
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
             _inherit(row, stated, context)
@@ -207,11 +209,22 @@ def _inherit(row: dict, stated: dict, context: dict) -> None:
     row["inherited"] = inherited
 
 
-def _new_setup(stated: dict, context: dict) -> bool:
-    """Another injury model, species or kind of study than the current context: a new set-up begins."""
-    for field in ("injury_model", "species"):
-        if field in stated and field in context and not set(stated[field]) & set(context[field][0]):
-            return True
+SETUP_FIELDS = ("species", "cell_source", "cell_product", "dose", "route")
+
+
+def _new_setup(stated: dict, context: dict, claim_type: str = "method") -> bool:
+    """Another injury model, species or kind of study than the current context: a new set-up begins. A finding
+    that only names another condition ("The incidence of DGF did not differ", in a transplant trial) reports an
+    outcome of the same set-up unless it also states a set-up of its own (species, cells, dose, route)."""
+    if "species" in stated and "species" in context and not set(stated["species"]) & set(context["species"][0]):
+        return True
+    if (
+        "injury_model" in stated
+        and "injury_model" in context
+        and not set(stated["injury_model"]) & set(context["injury_model"][0])
+        and (claim_type != "finding" or any(f in stated for f in SETUP_FIELDS))
+    ):
+        return True
     kind = stated.get("study_type")
     return bool(kind and "study_type" in context and kind != context["study_type"][0])
 
@@ -301,6 +314,8 @@ def _claim_row(
             good = _good_direction(concept.category, concept.canonical_name, lexicon)
             if good == "absent" and ent.text.lower() in NEUTRAL_SURFACES:
                 good = "down"  # "the safety of high doses is unknown" reports no adverse event
+            elif good == "absent" and ent.text.lower() in SAFE_SURFACES:
+                good = "safe"  # "the infusion was safe": no adverse events (unless denied)
             if good:
                 targets.append(
                     direction_of.Target(

@@ -37,6 +37,9 @@ NOT_SIGNIFICANT = re.compile(
 )
 # Targets in a list share the predicate that follows the list: "creatinine, urinary NGAL and cystatin C rose ...".
 LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}", re.I)
+# A relative clause or modal between an outcome and a later cue: "immunomodulatory properties that may allow a
+# reduction in ..." does not predicate the outcome.
+CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)\b", re.I)
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -55,7 +58,7 @@ class Target:
     start: int
     end: int
     name: str
-    good: str  # "up", "down", or "absent" (harmful whenever reported: maldifferentiation, tumors)
+    good: str  # "up", "down", "absent" (harmful whenever reported: maldifferentiation, tumors), "safe" ("was safe")
     is_outcome: bool
 
 
@@ -185,6 +188,10 @@ def directions(
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
     for index, target in enumerate(targets):
         lo, hi = _clause(text, target.start)
+        if target.good == "safe":  # "MSCs were safe": no adverse events, unless denied ("not safe")
+            denied = re.search(r"\b(?:no|not|never|neither|nor)\b(?!\s+only)", text[lo : target.start], re.I)
+            per_target.append((target, "harmful" if denied else "no_effect"))
+            continue
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
             per_target.append((target, "no_effect"))
             continue
@@ -212,7 +219,8 @@ def directions(
         # A cue after the target (or after the list it ends) reads it only as its predicate: passive ("creatinine
         # was reduced") or close ("creatinine fell"), not across a clause ("... in dogs, and these increases were
         # blunted").
-        close = after and re.fullmatch(r"[^,;]{0,30}", text[tail : after[0].start])
+        gap = text[tail : after[0].start] if after else ""
+        close = after and re.fullmatch(r"[^,;]{0,30}", gap) and not CLAUSE_OPENER.search(gap)
         chosen = after[0] if passive else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
             continue
@@ -220,8 +228,11 @@ def directions(
             passive_used.add(id(chosen))
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))
-    labels = {d for _, d in per_target}
+    # "safe and effective" is a beneficial finding: the absence of adverse events alone makes no "mixed"
+    labels = {d for t, d in per_target if not (t.good == "safe" and d == "no_effect")}
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
+    if not labels and per_target:
+        labels = {d for _, d in per_target}
     if not labels:
         return per_target, "unclear"
     return per_target, labels.pop() if len(labels) == 1 else "mixed"

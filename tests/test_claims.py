@@ -244,13 +244,19 @@ def test_mentions_trace_every_value(extraction):
     ]
 
 
-STRUCTURED = """Bone marrow MSCs protect the remnant kidney in rats
-
-Background: MSCs protect against acute kidney injury. Their long-term fate may differ in chronic injury.
-Methods: Animals underwent 5/6 nephrectomy and received 2 x 10^6 BM-MSCs from subcutaneous fat by injection into the renal artery of the remnant kidney.
-Results: Human-specific mRNAs were detected in kidneys of MSC-treated animals. Proteinuria was lower with MSCs (p = 0.32).
-Conclusions: These data justify a first-in-human trial of MSCs.
-"""
+STRUCTURED = "\n".join(
+    [
+        "Bone marrow MSCs protect the remnant kidney in rats",
+        "",
+        "Background: MSCs protect against acute kidney injury. Their long-term fate may differ in chronic injury.",
+        "Methods: Animals underwent 5/6 nephrectomy and received 2 x 10^6 BM-MSCs from subcutaneous fat "
+        "by injection into the renal artery of the remnant kidney.",
+        "Results: Human-specific mRNAs were detected in kidneys of MSC-treated animals. Proteinuria was "
+        "lower with MSCs (p = 0.32).",
+        "Conclusions: These data justify a first-in-human trial of MSCs.",
+        "",
+    ]
+)
 
 
 def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):

@@ -8,7 +8,15 @@ from pipeline.direction import Target, _clause, directions, non_significant
 
 LEXICON = cues.load_lexicon()
 # outcome -> the direction that is good for it
-GOOD = {"GFR": "up", "creatinine": "down", "NGAL": "down", "cystatin C": "down", "survival": "up", "BUN": "down"}
+GOOD = {
+    "safe": "safe",
+    "GFR": "up",
+    "creatinine": "down",
+    "NGAL": "down",
+    "cystatin C": "down",
+    "survival": "up",
+    "BUN": "down",
+}
 
 
 def read(text: str) -> tuple[dict[str, str], str]:
@@ -50,6 +58,12 @@ def read(text: str) -> tuple[dict[str, str], str]:
             ({"creatinine": "beneficial", "survival": "no_effect"}, "mixed"),
         ),
         ("The difference was not significant (p = 0.2).", ({}, "no_effect")),
+        # "safe" states that there were no adverse events; denied, it is harmful
+        ("Intra-arterial MSCs were safe.", ({"safe": "no_effect"}, "no_effect")),
+        ("High doses were not safe.", ({"safe": "harmful"}, "harmful")),
+        ("MSCs were not only safe but also effective.", ({"safe": "no_effect"}, "beneficial")),
+        # a relative clause or modal between an outcome and a later cue does not predicate it
+        ("Creatinine clearance that may allow a reduction in dosing was measured.", ({}, "unclear")),
         # the longest cue wins over a change verb inside it
         ("Subcapsular MSCs had a more pronounced effect on BUN (p < 0.01).", ({"BUN": "beneficial"}, "beneficial")),
     ],

@@ -78,3 +78,13 @@ def test_trained_models_join_the_pipeline(nlp):
     from pipeline.nlp import CachedFloretVectors
 
     assert isinstance(nlp.vocab.vectors, CachedFloretVectors) and nlp.vocab.vectors.shape == (40000, 100)
+
+
+def test_a_defined_short_form_in_the_other_number(kb_nlp):
+    text = (
+        "Menstrual blood-derived mesenchymal stem cells (MenSCs) were given to mice. "
+        "MenSC-treated mice recovered faster than mice given MenSCs late."
+    )
+    found = [(t, c, m) for t, c, m in ents(kb_nlp, text) if t.startswith("MenSC")]
+    msc = ("cell_product:msc",)
+    assert found == [("MenSCs", msc, "abbreviation"), ("MenSC", msc, "abbreviation"), ("MenSCs", msc, "abbreviation")]

@@ -157,6 +157,7 @@ class KBRuler:
         if not Doc.has_extension("abbreviations"):
             return candidates
         by_long: dict[tuple[int, int], tuple[tuple[str, ...], str]] = {}
+        variants: dict[str, tuple[tuple[str, ...], str]] = {}
         for short in doc._.abbreviations:
             long_form = short._.long_form
             if not isinstance(long_form, Span):
@@ -188,9 +189,18 @@ class KBRuler:
             concepts, origin = by_long[key]
             if concepts:
                 candidates.append((short, concepts, "abbreviation", origin))
+                if len(short) == 1:
+                    variants[_number_variant(short.text)] = (concepts, origin)
             else:
                 # Unknown long form: let the linker try it (it resolves the short form via its long form).
                 candidates.append((short, (), "abbreviation", ""))
+        # The other grammatical number of a defined short form ("MenSCs" defined, "MenSC-treated mice" later).
+        variants.pop("", None)
+        if variants:
+            for token in doc:
+                if token.text in variants:
+                    concepts, origin = variants[token.text]
+                    candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
         return candidates
 
     def _context_ok(self, span: Span, concepts: tuple[str, ...], products: list[Span]) -> bool:
@@ -232,3 +242,13 @@ def _priority(cand) -> int:
     if method in ("dictionary", "compound"):
         return 2
     return 1 if cand[1] else 0
+
+
+def _number_variant(short: str) -> str:
+    """"MSCs" -> "MSC", "MSC" -> "MSCs"; "" when there is none (one letter, or not ending in an upper-case letter
+    or "s")."""
+    if len(short) > 2 and short.endswith("s") and short[-2].isupper():
+        return short[:-1]
+    if len(short) > 1 and short[-1].isupper():
+        return short + "s"
+    return ""

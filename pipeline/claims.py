@@ -44,6 +44,8 @@ GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|trea
 # "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
 RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)|\bvs\.?\s*\d", re.I)
 INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|[^,;()]{0,20}")
+# Words that name a study arm: two or more in a sentence compare arms ("the IA group ..., whereas the IV group").
+ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -335,8 +337,9 @@ def _claim_row(
         for e in ents
         if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
     )
+    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)))
     per_target, direction = direction_of.directions(
-        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans
+        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
     claim_type = _claim_type(text, direction, hedged, lexicon, section)
     if claim_type == "aim":

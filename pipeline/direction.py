@@ -173,11 +173,15 @@ def directions(
     injury_named: bool,
     lexicon: cues.Lexicon,
     injury_spans: tuple[tuple[int, int], ...] = (),
+    arms: int = 1,
 ) -> tuple[list[tuple[Target, str]], str]:
     """(each target with its direction, the sentence's summary direction).
 
     ``injury_spans`` (sentence-relative) are the injury-model mentions: a change verb right after one
     ("Gentamicin increased serum creatinine") describes the model, not the therapy, and is not read.
+    ``arms``: how many study arms the sentence names (products, dose or route groups). When it compares two or
+    more and a cue no outcome took gives another direction ("creatinine was lower with MSCs and EVs, whereas CM
+    did not reduce either marker"; "reduced by EVs but not by MSCs"), the outcomes differ by arm: ``mixed``.
     """
     if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
         return [], "unclear"
@@ -228,6 +232,11 @@ def directions(
             passive_used.add(id(chosen))
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))
+    spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
+    if arms >= 2 and spare:
+        per_target = [
+            (t, "mixed" if d in ("beneficial", "no_effect", "harmful") and spare - {d} else d) for t, d in per_target
+        ]
     # "safe and effective" is a beneficial finding: the absence of adverse events alone makes no "mixed"
     labels = {d for t, d in per_target if not (t.good == "safe" and d == "no_effect")}
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}

@@ -72,6 +72,28 @@ def test_directions(text, expected):
     assert read(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "arms", "expected"),
+    [
+        # two arms, and a cue no outcome took goes the other way: each outcome differs by arm
+        ("BUN was lower with MSCs and EVs, whereas CM did not reduce either marker.", 3, ({"BUN": "mixed"}, "mixed")),
+        ("Creatinine was reduced by EVs but not by MSCs.", 2, ({"creatinine": "mixed"}, "mixed")),
+        # one arm: the outcome keeps its own direction
+        ("Creatinine was reduced by EVs but not by MSCs.", 1, ({"creatinine": "beneficial"}, "mixed")),
+        # two arms that agree
+        ("MSCs and EVs both lowered creatinine.", 2, ({"creatinine": "beneficial"}, "beneficial")),
+    ],
+)
+def test_outcomes_differ_by_arm(text, arms, expected):
+    targets = []
+    for name, good in GOOD.items():
+        start = text.lower().find(name.lower())
+        if start >= 0:
+            targets.append(Target(start, start + len(name), name, good, True))
+    per_target, summary = directions(text, targets, True, False, LEXICON, arms=arms)
+    assert ({t.name: d for t, d in per_target}, summary) == expected
+
+
 def test_non_significant_values():
     text = "p = 0.049; p = 0.05; P > 0.05; p < 0.05; p = .32; n.s."
     assert [text[e.start : e.end] for e in non_significant(text)] == ["p = 0.05", "P > 0.05", "p = .32", "n.s."]

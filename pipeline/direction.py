@@ -28,6 +28,14 @@ CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
 # "improves survival but not renal function": "not" right before a target.
 NOT_BEFORE_TARGET = re.compile(r"\b(?:not|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
+# An infinitive of purpose ("cells to prevent AKI", "in order to reduce"), not "were able to reduce".
+PURPOSE_BEFORE = re.compile(
+    r"(?<!\bable )(?<!\bshown )(?<!\bfound )(?<!\bproved )(?<!\bappeared )(?<!\bappears )(?<!\bappear )"
+    r"(?<!\bseemed )(?<!\bseems )(?<!\bseem )(?<!\btended )(?<!\btends )(?<!\bfailed )(?<!\bfail )"
+    r"(?<!\bfails )(?<!\bled )(?<!\blead )(?<!\bleads )(?<!\bhelp )(?<!\bhelps )(?<!\bhelped )"
+    r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )\bto\s+$",
+    re.I,
+)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
@@ -74,6 +82,8 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     def add(match: re.Match, kind: str) -> None:
         if any(s <= match.start() < e for s, e in blocked):
             return
+        if kind != "harmful" and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+            return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim
         negated = NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 

@@ -6,7 +6,8 @@ see ../shared/docs/offline-notes.md). We prepend infix rules that split:
 
 * a hyphen between a word and a following lower-case word of 3+ letters (``cisplatin-induced``,
   ``bone-marrow``, ``MSC-derived``), except before Greek letter names (``TNF-alpha`` stays whole);
-* a hyphen after a digit or ``)`` before a participle-like modifier (``IL-2-induced``, ``(CYP)-induced``);
+* a hyphen after a digit or ``)`` before a participle-like modifier (``IL-2-induced``, ``(CYP)-induced``), and
+  the parentheses of a short form there (``(FA)-induced`` is ``(``, ``FA``, ``)``, ``-``, ``induced``);
 * a slash between two non-space characters (``IGF-1/HGF``, ``I/R``), but not inside ``-/-``;
 * a period glued to a following capitalised word (``[8] .There``).
 
@@ -35,8 +36,11 @@ EXTRA_INFIXES = [
     rf"(?<=[^\W\d_])-(?!(?:{GREEK_NAMES})\b)(?=[a-z]{{3}})",
     rf"(?<=[0-9\)])-(?=(?:{MODIFIERS})\b)",
     r"(?<=[^\s/\-])/(?=[^\s/\-])",
+    # "(FA)-induced": the closing parenthesis of a short form before a modifier
+    rf"(?<=[^\s(])\)(?=-(?:{MODIFIERS})\b)",
 ]
-EXTRA_PREFIXES = [r"\.(?=[A-Z][a-z])"]
+# ... and its opening one, so that "(FA)" is "(", "FA", ")" as everywhere else (the abbreviation detector needs it)
+EXTRA_PREFIXES = [r"\.(?=[A-Z][a-z])", rf"\((?=[^\s()]+\)-(?:{MODIFIERS})\b)"]
 # Latin and lab abbreviations that keep their final period (sentence splitting decides about them).
 SPECIAL_CASES = [
     "i.v.",

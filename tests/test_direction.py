@@ -64,6 +64,9 @@ def read(text: str) -> tuple[dict[str, str], str]:
         ("MSCs were not only safe but also effective.", ({"safe": "no_effect"}, "beneficial")),
         # a relative clause or modal between an outcome and a later cue does not predicate it
         ("Creatinine clearance that may allow a reduction in dosing was measured.", ({}, "unclear")),
+        # an infinitive of purpose states an aim, "able to" a result
+        ("Intravenous MSCs to reduce creatinine: a randomised trial", ({}, "unclear")),
+        ("MSCs were able to reduce creatinine.", ({"creatinine": "beneficial"}, "beneficial")),
         # the longest cue wins over a change verb inside it
         ("Subcapsular MSCs had a more pronounced effect on BUN (p < 0.01).", ({"BUN": "beneficial"}, "beneficial")),
     ],

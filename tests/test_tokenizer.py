@@ -28,3 +28,26 @@ def test_glued_period_and_latin_abbreviations():
     assert split_check("humans.Bianchi F") == ["humans", ".", "Bianchi", "F"]
     assert split_check("tissue [8] .There") == ["tissue", "[", "8", "]", ".", "There"]
     assert split_check("given i.v. and i.p., e.g. mice") == ["given", "i.v.", "and", "i.p.", ",", "e.g.", "mice"]
+
+
+def test_short_form_in_parentheses_before_a_modifier():
+    assert split_check("Folic acid (FA)-induced AKI; cisplatin (CDDP)-treated mice; (R)-ketamine") == [
+        "Folic",
+        "acid",
+        "(",
+        "FA",
+        ")",
+        "-",
+        "induced",
+        "AKI",
+        ";",
+        "cisplatin",
+        "(",
+        "CDDP",
+        ")",
+        "-",
+        "treated",
+        "mice",
+        ";",
+        "(R)-ketamine",
+    ]

@@ -19,7 +19,7 @@ from pipeline import cues
 
 THERAPY_WORDS = re.compile(
     r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|groups?|arms?|"
-    r"placebo|vehicle|controls?)\b",
+    r"placebo|vehicle|controls?|doses?|dosing)\b",
     re.I,
 )
 NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
@@ -36,6 +36,7 @@ PURPOSE_BEFORE = re.compile(
     r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )\bto\s+$",
     re.I,
 )
+CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
@@ -84,6 +85,8 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
             return
         if kind != "harmful" and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim
+        if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
         negated = NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 
@@ -217,8 +220,14 @@ def directions(
             per_target.append((target, "no_effect"))
             continue
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
-            denied = NEGATION_WORD.search(text[lo : target.start]) or any(
-                e.kind == "no_effect" and lo <= e.start < hi for e in found
+            # denied by a negation or no-effect cue near it ("no tumours", "maldifferentiation was not observed"),
+            # not by one about another outcome earlier in the clause ("did not improve GFR, and ... infusion
+            # reactions")
+            near = max(lo, target.start - 60)
+            denied = NEGATION_WORD.search(text[near : target.start]) or any(
+                e.kind == "no_effect"
+                and (near <= e.start < target.start or target.end <= e.start < min(hi, target.end + 60))
+                for e in found
             )
             per_target.append((target, "no_effect" if denied else "harmful"))
             continue

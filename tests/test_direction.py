@@ -67,6 +67,11 @@ def read(text: str) -> tuple[dict[str, str], str]:
         # an infinitive of purpose states an aim, "able to" a result
         ("Intravenous MSCs to reduce creatinine: a randomised trial", ({}, "unclear")),
         ("MSCs were able to reduce creatinine.", ({"creatinine": "beneficial"}, "beneficial")),
+        # a concessive phrase refers back to an earlier finding
+        (
+            "Despite this early protection, creatinine was similar in both groups.",
+            ({"creatinine": "no_effect"}, "no_effect"),
+        ),
         # the longest cue wins over a change verb inside it
         ("Subcapsular MSCs had a more pronounced effect on BUN (p < 0.01).", ({"BUN": "beneficial"}, "beneficial")),
     ],

@@ -19,7 +19,7 @@ from pipeline import cues
 
 THERAPY_WORDS = re.compile(
     r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|groups?|arms?|"
-    r"placebo|vehicle|controls?|doses?|dosing)\b",
+    r"placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
     re.I,
 )
 NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
@@ -36,6 +36,7 @@ PURPOSE_BEFORE = re.compile(
     r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )\bto\s+$",
     re.I,
 )
+MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
@@ -83,8 +84,12 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     def add(match: re.Match, kind: str) -> None:
         if any(s <= match.start() < e for s, e in blocked):
             return
-        if kind != "harmful" and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
-            return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim
+        if (
+            kind != "harmful"
+            and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+            and not MODAL.search(text[: match.start()])
+        ):
+            return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
         negated = NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
@@ -247,7 +252,7 @@ def directions(
         chosen = after[0] if passive else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
             continue
-        if passive:
+        if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
             passive_used.add(id(chosen))
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))

@@ -67,6 +67,8 @@ def read(text: str) -> tuple[dict[str, str], str]:
         # an infinitive of purpose states an aim, "able to" a result
         ("Intravenous MSCs to reduce creatinine: a randomised trial", ({}, "unclear")),
         ("MSCs were able to reduce creatinine.", ({"creatinine": "beneficial"}, "beneficial")),
+        # the predicate of one outcome is not a cue before the next
+        ("Creatinine fell and GFR was restored.", ({"creatinine": "beneficial", "GFR": "beneficial"}, "beneficial")),
         # a concessive phrase refers back to an earlier finding
         (
             "Despite this early protection, creatinine was similar in both groups.",

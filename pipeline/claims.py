@@ -63,8 +63,18 @@ def claim_id(doc_id: str, sentence: str, occurrence: int) -> str:
     return hashlib.sha1(f"{doc_id}\x1f{normalized}\x1f{occurrence}".encode()).hexdigest()[:16]
 
 
-def is_review(text: str, lexicon: cues.Lexicon) -> bool:
-    """A review cites numbered references throughout, or says it is one."""
+def is_review(text: str, lexicon: cues.Lexicon, metadata: dict | None = None) -> bool:
+    """The publisher's article type decides when the input states it (JATS ``article-type``, PubMed publication
+    types); otherwise a review is a text that cites numbered references throughout, or says it is one. (A
+    research article's full text cites references too.)"""
+    metadata = metadata or {}
+    article_type = str(metadata.get("article_type") or "").lower()
+    types = metadata.get("publication_types") or []
+    publication_types = [t.strip().lower() for t in (types.split(";") if isinstance(types, str) else types) if t]
+    if article_type:
+        return "review" in article_type
+    if publication_types:
+        return any("review" in t for t in publication_types)
     return len(re.findall(r"\[\d+(?:[-–,]\s*\d+)*\]", text)) >= 3 or bool(lexicon.review_markers.search(text))
 
 
@@ -72,7 +82,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
     """Build the claim rows and mention rows of one document."""
     lexicon = lexicon or cues.load_lexicon()
     starts = [s.start for s in document.sections]
-    review = is_review(document.text, lexicon)
+    review = is_review(document.text, lexicon, getattr(document, "metadata", None))
     claims: list[dict] = []
     own_types: list[str] = []
     mentions: list[dict] = []

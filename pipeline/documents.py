@@ -1,8 +1,10 @@
 """Documents: the record every reader produces, reader dispatch, and section detection for plain text.
 
 A :class:`Document` keeps the original text untouched (offsets in every output refer to it) plus a list of
-:class:`Section` spans. Reading never raises for one bad file: :func:`read_documents` returns the documents it
-could read and a :class:`InputFailure` per file it could not, each naming the file and the problem.
+:class:`Section` spans and its metadata. Reading never raises for one bad file: :func:`read_documents` returns the
+documents it could read and a :class:`InputFailure` per file (or record) it could not, each naming the file and
+the problem. The publication formats (PubMed XML, JATS, BioC, PubTator, gzip) are read by
+:mod:`pipeline.readers`, which recognizes them by content.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.references import find_reference_list
 
-#: Extensions picked up when walking a folder. An explicitly named file of another type is an error.
+#: Plain-text extensions (a .txt file may also hold PubTator or XML: the content decides).
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+#: Extensions picked up when walking a folder. An explicitly named file of another type is an error.
+INPUT_SUFFIXES = (*TEXT_SUFFIXES, ".xml", ".nxml", ".json", ".pubtator", ".gz")
 DEFAULT_MAX_BYTES = 10_000_000
+#: Document metadata every reader fills when the format gives it (strings; '' or absent when unknown).
+METADATA_KEYS = ("pmid", "pmcid", "doi", "title", "journal", "year", "authors")
 
 
 @dataclass(frozen=True)
@@ -32,13 +39,18 @@ class Section:
 
 @dataclass
 class Document:
-    """One input document: original text, sections, and metadata (source path, PMID, ... when known)."""
+    """One input document: original text, sections, and metadata.
+
+    ``metadata`` holds the :data:`METADATA_KEYS` the format gives (``authors`` ``;``-joined as ``Surname
+    Initials``), ``format`` (the reader used) and, for pre-annotated formats (PubTator, BioC), ``annotations``:
+    a list of ``{"start", "end", "text", "type", "id"}`` with offsets into :attr:`text`.
+    """
 
     doc_id: str
     text: str
     source: str = ""
     sections: list[Section] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
@@ -69,10 +81,20 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, path):
+                if child.is_file() and is_input_name(child.name) and not _hidden(child, path):
                     yield child
         else:
             yield path
+
+
+def is_input_name(name: str) -> bool:
+    """A document file by its name: an input suffix; ``.gz`` only around one (or none): ``x.xml.gz``, not
+    ``x.tar.gz``."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".gz":
+        inner = Path(name[:-3]).suffix.lower()
+        return not inner or inner in INPUT_SUFFIXES and inner != ".gz"
+    return suffix in INPUT_SUFFIXES
 
 
 def _hidden(child: Path, root: Path) -> bool:
@@ -82,8 +104,8 @@ def _hidden(child: Path, root: Path) -> bool:
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a UTF-8 text file, refusing what is not a text document (with a message saying why)."""
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, refusing a missing, unreadable, too large or empty file (with a message saying why)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -96,52 +118,99 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
     if not data.strip():
         raise InputError("empty document (no text)")
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not a UTF-8 text document")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); save the file as UTF-8"
-        ) from None
+    return data
+
+
+#: Byte-order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text document: UTF-8, or UTF-8/16/32 with a byte-order mark; refuse binary data.
+
+    Bytes that start like a byte-order mark but do not decode in its encoding are judged as if it were absent
+    (binary data may start with ``FF FE``).
+    """
+    text = None
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                pass
+            break
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise InputError("binary file (contains NUL bytes), not a UTF-8 text document")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"invalid UTF-8 at byte {exc.start} (0x{data[exc.start]:02x}); save the file as UTF-8"
+            ) from None
+    if not text.strip():
+        raise InputError("empty document (no text)")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(10, len(text[:20000]) // 100):
         raise InputError("binary file (mostly control characters), not a text document")
     return text
 
 
+def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a text file (UTF-8, or with a byte-order mark), refusing what is not a text document."""
+    return decode_text(read_bytes(path, max_bytes))
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """All documents of one file, its format recognized by content (see :mod:`pipeline.readers`)."""
+    from pipeline import readers  # readers build on this module's records
+
+    return readers.read_path(path, max_bytes)
+
+
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one file into a :class:`Document` (doc_id = file stem)."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(f"unsupported file type '{path.suffix or '(none)'}'; expected one of {TEXT_SUFFIXES}")
-    text = read_text_file(path, max_bytes)
-    return Document(doc_id=path.stem, text=text, source=str(path), sections=detect_sections(text))
+    """Read a file that holds one document (a text file: doc_id = file stem)."""
+    documents = read_file(path, max_bytes)
+    if len(documents) != 1:
+        raise InputError(f"{len(documents)} documents in one file; read it with read_documents")
+    return documents[0]
 
 
 def read_documents(
     paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[Document], list[InputFailure]]:
-    """Read every input; bad files become :class:`InputFailure` entries, never exceptions."""
+    """Read every input; bad files (and records without text) become :class:`InputFailure` entries, never
+    exceptions. One file may hold several documents (a PubMed set, a BioC collection, a PubTator file)."""
     documents: list[Document] = []
     failures: list[InputFailure] = []
     seen: dict[str, str] = {}
     for path in iter_input_files(Path(p) for p in paths):
         try:
-            doc = read_document(path, max_bytes)
+            docs = read_file(path, max_bytes)
         except InputError as exc:
             failures.append(InputFailure(str(path), str(exc), path.stem))
             continue
-        if doc.doc_id in seen:
-            failures.append(
-                InputFailure(
-                    str(path), f"duplicate doc id '{doc.doc_id}' (already read from {seen[doc.doc_id]})", doc.doc_id
+        for doc in docs:
+            if not doc.text.strip():
+                failures.append(InputFailure(str(path), f"document '{doc.doc_id}' has no text", doc.doc_id))
+                continue
+            if doc.doc_id in seen:
+                failures.append(
+                    InputFailure(
+                        str(path),
+                        f"duplicate doc id '{doc.doc_id}' (already read from {seen[doc.doc_id]})",
+                        doc.doc_id,
+                    )
                 )
-            )
-            continue
-        seen[doc.doc_id] = str(path)
-        documents.append(doc)
+                continue
+            seen[doc.doc_id] = str(path)
+            documents.append(doc)
     return documents, failures
 
 

@@ -32,7 +32,7 @@ from pipeline.documents import Document, InputFailure
 from pipeline.kb import load_kb
 from pipeline.nlp import build_nlp, process
 from pipeline.outputs import merge_with_previous, read_table, write_json, write_table
-from pipeline.schema import EVIDENCE, MENTIONS, REFERENCES, STUDIES, validate
+from pipeline.schema import DOC_METADATA, EVIDENCE, MENTIONS, REFERENCES, STUDIES, validate
 from pipeline.studies import build_arms
 
 log = logging.getLogger("evidence")
@@ -46,6 +46,8 @@ class DocResult:
     mentions: list[dict]
     references: list[dict] = field(default_factory=list)
     cached: bool = False
+    #: The document's metadata columns (DOC_METADATA); taken from the Document on every run, never cached.
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,7 +144,9 @@ class ResultCache:
                 ).fetchone()
                 if row is not None:
                     claims, mentions, refs = (json.loads(x) for x in row)
-                    found[doc.doc_id] = DocResult(doc.doc_id, doc.content_hash, claims, mentions, refs, cached=True)
+                    found[doc.doc_id] = DocResult(
+                        doc.doc_id, doc.content_hash, claims, mentions, refs, cached=True, metadata=doc_metadata(doc)
+                    )
         return found
 
     def put(self, results: Iterable[DocResult], version: str) -> None:
@@ -166,6 +170,11 @@ class ResultCache:
 # ---------------------------------------------------------------------------------------------- stages
 
 
+def doc_metadata(document: Document) -> dict[str, str]:
+    """The document's metadata columns of the evidence and studies tables ('' where unknown)."""
+    return {column: str(document.metadata.get(key) or "") for column, key in DOC_METADATA.items()}
+
+
 def batches(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -181,7 +190,12 @@ def process_batch(documents: list[Document], use_models: bool = True) -> list[Do
         extraction = claims.extract(document, doc, kb, lexicon)
         results.append(
             DocResult(
-                document.doc_id, document.content_hash, extraction.claims, extraction.mentions, extraction.references
+                document.doc_id,
+                document.content_hash,
+                extraction.claims,
+                extraction.mentions,
+                extraction.references,
+                metadata=doc_metadata(document),
             )
         )
     return results
@@ -218,12 +232,16 @@ class BatchRunner:
 
 
 def build_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
-    """The run's tables (evidence, mentions, studies, references), validated against their schemas."""
-    claim_rows = [row for r in results for row in r.claims]
+    """The run's tables (evidence, mentions, studies, references), validated against their schemas; evidence
+    rows and study arms carry their document's metadata columns."""
+
+    def meta(r: DocResult) -> dict[str, str]:
+        return {column: r.metadata.get(column, "") for column in DOC_METADATA}
+
     rows = {
-        EVIDENCE: claim_rows,
+        EVIDENCE: [row | meta(r) for r in results for row in r.claims],
         MENTIONS: [row for r in results for row in r.mentions],
-        STUDIES: [arm for r in results for arm in build_arms(r.claims)],
+        STUDIES: [arm | meta(r) for r in results for arm in build_arms(r.claims)],
         REFERENCES: [{k: ref[k] for k in REFERENCES.names} for r in results for ref in r.references],
     }
     return {table.name: validate(pd.DataFrame(data, columns=table.names), table) for table, data in rows.items()}

@@ -34,6 +34,8 @@ class Column:
     description: str
     allowed: tuple[str, ...] = ()
     required: bool = True
+    #: A column with a default may be left out of a frame (tables written before it existed): validation fills it.
+    default: object = None
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,45 @@ def _ids(field: str) -> Column:
     )
 
 
+#: Document metadata carried by every evidence row and study arm: column -> key of ``Document.metadata``.
+DOC_METADATA = {
+    "doc_pmid": "pmid",
+    "doc_pmcid": "pmcid",
+    "doc_doi": "doi",
+    "doc_title": "title",
+    "doc_journal": "journal",
+    "doc_year": "year",
+    "doc_authors": "authors",
+}
+_DOC_METADATA_MEANING = {
+    "pmid": "PubMed id of the document",
+    "pmcid": "PubMed Central id of the document, `PMC...`",
+    "doi": "DOI of the document",
+    "title": "title of the document",
+    "journal": "journal of the document",
+    "year": "publication year of the document",
+    "authors": "authors of the document as `Surname Initials`, `;`-joined",
+}
+
+
+def _doc_metadata_columns() -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            name,
+            "str",
+            f"{_DOC_METADATA_MEANING[key]} ('' when the input does not give it)",
+            required=False,
+            default="",
+        )
+        for name, key in DOC_METADATA.items()
+    )
+
+
 EVIDENCE = Table(
     "evidence",
     (
         Column("claim_id", "str", "stable id: hash of doc_id, sentence text and its occurrence number"),
-        Column("doc_id", "str", "document id (file stem)"),
+        Column("doc_id", "str", "document id: PMID, else PMCID, else file stem"),
         Column("section", "str", "section the sentence is in (title, abstract, results, a heading, ...)"),
         Column("sentence_index", "int", "0-based index of the sentence in the document"),
         Column("char_start", "int", "start offset of the sentence in the original text"),
@@ -108,6 +144,7 @@ EVIDENCE = Table(
             "the cited references from the document's reference list, `n: first author year` (see references.csv)",
         ),
         Column("confidence", "float", "0-1: how sure the extraction is (see README)"),
+        *_doc_metadata_columns(),
     ),
     key=("claim_id",),
 )
@@ -153,6 +190,7 @@ STUDIES = Table(
         Column("n_patients", "list[int]", "patients stated"),
         Column("cell_line", "list[str]", "cell lines of an in-vitro arm"),
         Column("claim_ids", "list[str]", "the claims (evidence rows) the arm was built from"),
+        *_doc_metadata_columns(),
     ),
     key=("arm_id",),
 )
@@ -184,7 +222,13 @@ def empty_frame(table: Table) -> pd.DataFrame:
 
 
 def validate(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Check columns, types, allowed values and key uniqueness; return the frame in declared column order."""
+    """Check columns, types, allowed values and key uniqueness; return the frame in declared column order.
+
+    A column with a default (the document metadata) may be absent: it is filled with its default.
+    """
+    absent = [c for c in table.columns if c.name not in frame.columns and c.default is not None]
+    if absent:
+        frame = frame.assign(**{c.name: [c.default] * len(frame) for c in absent})
     missing = [n for n in table.names if n not in frame.columns]
     extra = [n for n in frame.columns if n not in table.names]
     if missing or extra:

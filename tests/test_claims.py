@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import claims
+from pipeline import claims, cues
 from pipeline.documents import read_document
 from pipeline.nlp import process
 
@@ -282,3 +282,13 @@ def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
         # "first-in-human" names no species
         ("conclusions", "background", [], [], [], "unclear"),
     ]
+
+
+def test_review_by_article_type_then_by_citations():
+    lexicon = cues.load_lexicon()
+    cited = "MSCs protect [1]. EVs too [2,3]. And CM [4-6]."
+    assert claims.is_review(cited, lexicon)
+    assert not claims.is_review(cited, lexicon, {"article_type": "research-article"})
+    assert claims.is_review("No citations here.", lexicon, {"article_type": "review-article"})
+    assert not claims.is_review(cited, lexicon, {"publication_types": "Journal Article;Randomized Controlled Trial"})
+    assert claims.is_review("Plain.", lexicon, {"publication_types": "Journal Article;Review"})

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pipeline.documents import Section, detect_sections, read_documents
+from pipeline.documents import INPUT_SUFFIXES, Section, detect_sections, iter_input_files, read_document, read_documents
 
 REVIEW = Path(__file__).resolve().parent.parent / "corpus" / "bianchi2014_wjsc_review.txt"
 
@@ -53,7 +53,7 @@ def test_bad_inputs_are_reported_and_the_rest_read(tmp_path):
         "empty.txt": "empty document (no text)",
         "latin1.txt": "invalid UTF-8 at byte 3 (0xe9); save the file as UTF-8",
         "sub/good.txt": f"duplicate doc id 'good' (already read from {tmp_path / 'good.txt'})",
-        "notes.csv": "unsupported file type '.csv'; expected one of ('.txt', '.text', '.md')",
+        "notes.csv": f"unsupported file type '.csv'; expected one of {', '.join(INPUT_SUFFIXES)}",
     }
 
 
@@ -62,3 +62,36 @@ def test_missing_file_is_a_failure(tmp_path):
     assert docs == []
     assert failures[0].problem.startswith("unsupported") is False
     assert failures[0].problem == "file not found (it may have been removed during the run)"
+
+
+def test_folders_yield_every_input_format_but_not_other_archives(tmp_path):
+    assert INPUT_SUFFIXES == (".txt", ".text", ".md", ".xml", ".nxml", ".json", ".pubtator", ".gz")
+    for name in ("a.txt", "b.md", "c.xml", "d.nxml", "e.json", "f.pubtator", "g.xml.gz", "h.gz", "i.tar.gz", "j.csv"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "k.xml").write_bytes(b"x")
+    assert [p.name for p in iter_input_files([tmp_path])] == [
+        "a.txt",
+        "b.md",
+        "c.xml",
+        "d.nxml",
+        "e.json",
+        "f.pubtator",
+        "g.xml.gz",
+        "h.gz",
+    ]
+
+
+def test_text_with_a_byte_order_mark_is_read(tmp_path):
+    text = "MSCs in AKI\n\nBackground: Cisplatin injures the kidney.\n"
+    (tmp_path / "utf16.txt").write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    (tmp_path / "utf8bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    for name in ("utf16.txt", "utf8bom.txt"):
+        document = read_document(tmp_path / name)
+        assert document.text == text
+        assert document.sections == detect_sections(text)
+        assert document.metadata == {"format": "text", "title": "MSCs in AKI"}
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00broken")  # starts like a UTF-16 mark, is not UTF-16
+    assert read_documents([tmp_path / "binary.txt"])[1][0].problem == (
+        "binary file (contains NUL bytes), not a UTF-8 text document"
+    )

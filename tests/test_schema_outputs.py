@@ -154,7 +154,7 @@ def test_schema_markdown_lists_every_column():
     md = schema_markdown(EVIDENCE)
     lines = md.splitlines()
     assert lines[:2] == ["| column | type | meaning |", "|---|---|---|"]
-    assert len(lines) == 2 + len(EVIDENCE.columns) == 42
+    assert len(lines) == 2 + len(EVIDENCE.columns) == 49
     assert [re.match(r"\| `([^`]+)` \|", line).group(1) for line in lines[2:]] == EVIDENCE.names
     assert "| `citations` | list[int] | reference numbers cited" in md
     assert (

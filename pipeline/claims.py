@@ -608,4 +608,8 @@ def _study_type_cues(text: str, lexicon: cues.Lexicon) -> tuple[str, str]:
             strong = kind
         if weak == "unknown" and lexicon.study_type_weak[kind].search(text):
             weak = kind
+    # "ADSCs cultured under hypoxia were given through the jugular vein of rats": cells prepared in culture and
+    # then given to animals are an animal experiment
+    if weak == "in_vitro" and lexicon.study_type_weak["in_vivo"].search(text) and GIVEN.search(text):
+        weak = "in_vivo"
     return strong, weak

@@ -229,7 +229,7 @@ def directions(
             # not by one about another outcome earlier in the clause ("did not improve GFR, and ... infusion
             # reactions")
             near = max(lo, target.start - 60)
-            denied = NEGATION_WORD.search(text[near : target.start]) or any(
+            denied = NEGATION_WORD.search(text[near : target.start + 3]) or any(
                 e.kind == "no_effect"
                 and (near <= e.start < target.start or target.end <= e.start < min(hi, target.end + 60))
                 for e in found

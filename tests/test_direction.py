@@ -16,6 +16,8 @@ GOOD = {
     "cystatin C": "down",
     "survival": "up",
     "BUN": "down",
+    "no tumors": "absent",
+    "infusion reactions": "absent",
 }
 
 
@@ -69,6 +71,9 @@ def read(text: str) -> tuple[dict[str, str], str]:
         ("MSCs were able to reduce creatinine.", ({"creatinine": "beneficial"}, "beneficial")),
         # the predicate of one outcome is not a cue before the next
         ("Creatinine fell and GFR was restored.", ({"creatinine": "beneficial", "GFR": "beneficial"}, "beneficial")),
+        # harmful when reported, unless the mention itself or a cue near it denies it
+        ("No tumors were detected.", ({"no tumors": "no_effect"}, "no_effect")),
+        ("MSCs caused infusion reactions.", ({"infusion reactions": "harmful"}, "harmful")),
         # a concessive phrase refers back to an earlier finding
         (
             "Despite this early protection, creatinine was similar in both groups.",

@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("corpus", choices=("bc5cdr", "bionlp13cg", "jnlpba"), help="corpus to evaluate on")
     e.add_argument("--corpora", type=Path, default=None, help="corpora root (default: ../shared/corpora)")
     e.add_argument("--split", default="test", choices=("test", "dev"), help="split (default: test)")
+    from pipeline import fetch
+
+    fetch.add_subparsers(sub)  # "fetch" and "run" (fetch, then extract)
     return parser
 
 
@@ -152,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"document-level F1: {json.dumps(summary)}")
         print(f"wrote {out / 'check.json'} and {out / 'check.md'}")
         return 0
+    if args.command in ("fetch", "run"):
+        from pipeline import fetch
+
+        return fetch.main_run(args) if args.command == "run" else fetch.main_fetch(args)
     if args.command in ("train", "evaluate"):
         from pipeline.corpora import CorpusNotFoundError as CorpusError
         from pipeline.flows import evaluate_flow, train_flow

@@ -74,6 +74,9 @@ def test_trained_models_join_the_pipeline(nlp):
     assert ("IL-33", (), "ner:Gene_or_gene_product") in found
     assert ("bone marrow stromal cells", ("cell_product:msc", "cell_source:bone marrow"), "dictionary") in found
     assert ("amikacin", ("injury_model:amikacin",), "dictionary") in found
+    # an unknown upper-case short form found by a model is never fuzzily linked to a KB abbreviation ("IRI")
+    iris = ents(nlp, "Cats with IRIS stage 2 CKD received MSCs.")
+    assert not any(concepts for text, concepts, _ in iris if text == "IRIS")
     # the bionlp13cg model's floret vectors are the pipeline's, cached per word
     from pipeline.nlp import CachedFloretVectors
 

@@ -58,12 +58,16 @@ class KBLinker:
         )
 
     def _linkable(self, ent: Span) -> bool:
-        """Model spans that cannot link are not sent to the linker: a single common word, or a label with no KB
-        category (they stay in the mentions with their NER label)."""
+        """Model spans that cannot link are not sent to the linker: a single common word, an unknown upper-case short
+        form, or a label with no KB category (they stay in the mentions with their NER label)."""
         method = ent._.evidence_method
         if not method.startswith("ner:"):
             return True
         if len(ent) == 1 and ent.text.islower():
+            return False
+        if len(ent) == 1 and len(ent.text) <= 6 and ent.text.isupper():
+            # an unknown short form ("IRIS", "SDMA"): character n-grams would match another abbreviation ("IRI");
+            # a short form the KB knows was already matched exactly by the ruler
             return False
         return bool(self.label_map.get(method.split(":", 1)[1], True))
 

@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import fetch
 
     fetch.add_subparsers(sub)  # "fetch" and "run" (fetch, then extract)
+    from pipeline.export import add_export_arguments
+    from pipeline.report import add_report_arguments
+
+    add_export_arguments(sub.add_parser("export", help="write the tables to SQLite, DuckDB, PostgreSQL or Parquet"))
+    add_report_arguments(sub.add_parser("report", help="write a self-contained HTML report of an output folder"))
     return parser
 
 
@@ -155,6 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"document-level F1: {json.dumps(summary)}")
         print(f"wrote {out / 'check.json'} and {out / 'check.md'}")
         return 0
+    if args.command == "export":
+        from pipeline.export import main_export
+
+        return main_export(args)
+    if args.command == "report":
+        from pipeline.report import main_report
+
+        return main_report(args)
     if args.command in ("fetch", "run"):
         from pipeline import fetch
 

@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_arguments(sub.add_parser("export", help="write the tables to SQLite, DuckDB, PostgreSQL or Parquet"))
     add_report_arguments(sub.add_parser("report", help="write a self-contained HTML report of an output folder"))
+    from pipeline.review.server import add_arguments as add_review_arguments
+
+    add_review_arguments(
+        sub.add_parser(
+            "review",
+            help="review the evidence table in a local web page",
+            description="Accept, reject and edit evidence rows in a local web page (127.0.0.1); decisions are "
+            "kept in <out>/review.sqlite and survive re-running the extraction. See docs/REVIEW.md.",
+        )
+    )
     return parser
 
 
@@ -160,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"document-level F1: {json.dumps(summary)}")
         print(f"wrote {out / 'check.json'} and {out / 'check.md'}")
         return 0
+    if args.command == "review":
+        from pipeline.review.server import main as review_main
+
+        return review_main(args)
     if args.command == "export":
         from pipeline.export import main_export
 

@@ -347,18 +347,20 @@ def _claim_row(
         for e in ents
         if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
     )
-    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)))
+    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)), len(cues.doses(text)))
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
     claim_type = _claim_type(text, direction, hedged, lexicon, section)
     if claim_type == "aim":
         direction, per_target = "unclear", []
-    outcome_effects: list[str] = []
+    # one direction per outcome: the same outcome read two ways in one sentence ("failed to reduce fibrosis,
+    # whereas early-passage MSCs decreased collagen deposition") is mixed
+    effects: dict[str, str] = {}
     for target, effect in per_target:
-        pair = f"{target.name}:{effect}"
-        if target.is_outcome and pair not in outcome_effects:
-            outcome_effects.append(pair)
+        if target.is_outcome:
+            effects[target.name] = effect if effects.get(target.name, effect) == effect else "mixed"
+    outcome_effects = [f"{name}:{effect}" for name, effect in effects.items()]
     confidence = (sum(scores) / len(scores)) if scores else 0.5
     if hedged:
         confidence *= 0.85

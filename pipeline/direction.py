@@ -42,6 +42,17 @@ BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
 P_VALUE = re.compile(r"\b[pP]\s*(=|>|≥|>=|<|≤|<=)\s*(0?\.\d+|1(?:\.0+)?)\b")
+RATIO_CI = re.compile(
+    r"\b(?:risk ratio|odds ratio|hazard ratio|relative risk|rate ratio|RR|OR|HR|aOR|aHR)\b[^;()]{0,40}?"
+    r"(?:95\s*%\s*)?(?:CI|confidence interval)[:,\s]*(?P<low>\d+(?:\.\d+)?)\s*(?:[-–—]|to)\s*(?P<high>\d+(?:\.\d+)?)"
+)
+# "no significant difference between early- and late-passage cells (p = 0.38)": two treated arms compared
+ARM_COMPARISON = re.compile(
+    r"\b(?:no (?:significant |statistically significant )?differences?|did not (?:significantly )?differ|similar|"
+    r"comparable)\s+between\s+(?![^.;]*\b(?:vehicle|placebo|controls?|PBS|saline|untreated|sham|sham-operated)\b)"
+    r"[^.;]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)",
+    re.I,
+)
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
 )
@@ -50,6 +61,11 @@ LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w
 # A relative clause or modal between an outcome and a later cue: "immunomodulatory properties that may allow a
 # reduction in ..." does not predicate the outcome.
 CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)\b", re.I)
+IMMEDIATE_GAP = re.compile(
+    r"\s*(?:levels?\s+|values?\s+|concentrations?\s+|activity\s+|scores?\s+)?"
+    r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
+    re.I,
+)
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -111,6 +127,8 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
             found.append(Event(match.start(), match.end(), "no_effect"))
     # "MSCs, but not their conditioned medium, ameliorate AKI": the excluded arm had no effect.
     found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
+    comparisons = arm_comparisons(text)
+    found = [e for e in found if not _inside(e, comparisons)]
     # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
     found = [
         e
@@ -131,7 +149,22 @@ def non_significant(text: str) -> list[Event]:
         if op in ("=", ">", "≥", ">=") and value >= 0.05:
             found.append(Event(m.start(), m.end(), "no_effect"))
     found += [Event(m.start(), m.end(), "no_effect") for m in NOT_SIGNIFICANT.finditer(text)]
-    return found
+    # "(risk ratio 1.09, 95% CI 0.80-1.49)": a ratio whose confidence interval includes 1
+    for m in RATIO_CI.finditer(text):
+        low, high = float(m.group("low")), float(m.group("high"))
+        if low < 1 < high:
+            found.append(Event(m.start(), m.end(), "no_effect"))
+    return [e for e in found if not _inside(e, arm_comparisons(text))]
+
+
+def arm_comparisons(text: str) -> list[tuple[int, int]]:
+    """Spans comparing two treated arms with each other ("no significant difference between early- and
+    late-passage cells (p = 0.38)"): not a comparison with a control, so not a finding of no effect."""
+    return [(m.start(), m.end()) for m in ARM_COMPARISON.finditer(text)]
+
+
+def _inside(event: Event, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= event.start < end for start, end in spans)
 
 
 def _chain_end(text: str, targets: list[Target], index: int) -> int:
@@ -249,7 +282,9 @@ def directions(
         # blunted").
         gap = text[tail : after[0].start] if after else ""
         close = after and re.fullmatch(r"[^,;]{0,30}", gap) and not CLAUSE_OPENER.search(gap)
-        chosen = after[0] if passive else (before[-1] if before else (after[0] if close else None))
+        # "... tubular injury at 24 h, and 7-day survival rose": a verb right after the outcome is its predicate
+        immediate = after and IMMEDIATE_GAP.fullmatch(gap)
+        chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
             continue
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
@@ -257,9 +292,19 @@ def directions(
         chosen.used = True
         per_target.append((target, _reading(chosen, target)))
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
-    if arms >= 2 and spare:
+    if arms >= 2:
+        # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against
+        # each outcome
+        moves = [e for e in found if not e.used and e.kind in ("up", "down")]
         per_target = [
-            (t, "mixed" if d in ("beneficial", "no_effect", "harmful") and spare - {d} else d) for t, d in per_target
+            (
+                t,
+                "mixed"
+                if d in ("beneficial", "no_effect", "harmful")
+                and ((spare - {d}) or any(_reading(e, t) != d for e in moves))
+                else d,
+            )
+            for t, d in per_target
         ]
     # "safe and effective" is a beneficial finding: the absence of adverse events alone makes no "mixed"
     labels = {d for t, d in per_target if not (t.good == "safe" and d == "no_effect")}

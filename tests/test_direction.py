@@ -74,6 +74,18 @@ def read(text: str) -> tuple[dict[str, str], str]:
         # harmful when reported, unless the mention itself or a cue near it denies it
         ("No tumors were detected.", ({"no tumors": "no_effect"}, "no_effect")),
         ("MSCs caused infusion reactions.", ({"infusion reactions": "harmful"}, "harmful")),
+        # a verb right after an outcome is its predicate, whatever verb came earlier in the sentence
+        (
+            "MSCs reduced BUN at 24 h, and survival rose from 30% to 60%.",
+            ({"BUN": "beneficial", "survival": "beneficial"}, "beneficial"),
+        ),
+        # a ratio whose confidence interval includes 1 is no effect; a comparison of two treated arms is not
+        ("Survival was similar (hazard ratio 1.26, 95% CI 0.81–1.96).", ({"survival": "no_effect"}, "no_effect")),
+        (
+            "EVs lowered BUN, with no significant difference between early and late EVs (p = 0.38).",
+            ({"BUN": "beneficial"}, "beneficial"),
+        ),
+        ("BUN did not differ between MSC and vehicle groups (p = 0.4).", ({"BUN": "no_effect"}, "no_effect")),
         # a concessive phrase refers back to an earlier finding
         (
             "Despite this early protection, creatinine was similar in both groups.",

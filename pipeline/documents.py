@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +78,15 @@ class InputError(ValueError):
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield files named directly, and document files under folders (sorted, recursive)."""
+    """Yield files named directly, and document files under folders (sorted, recursive; symbolic links to folders
+    are not followed, so a link loop is harmless). A symbolic link with a document name that leads nowhere (broken,
+    or a loop of links) is yielded too, so reading it reports the problem instead of skipping it silently."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and is_input_name(child.name) and not _hidden(child, path):
+                if not is_input_name(child.name) or _hidden(child, path):
+                    continue
+                if child.is_file() or (child.is_symlink() and not child.is_dir()):
                     yield child
         else:
             yield path
@@ -105,17 +110,29 @@ def _hidden(child: Path, root: Path) -> bool:
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, refusing a missing, unreadable, too large or empty file (with a message saying why)."""
+    """The file's bytes, refusing a missing, unreadable, too large or empty file (with a message saying why).
+
+    Never reads more than ``max_bytes + 1`` bytes (a file that grows after its size was checked is still refused);
+    a pipe or device is refused before it is opened (reading it could block or never end).
+    """
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a folder, pipe or device)")
+        if info.st_size > max_bytes:
+            raise InputError(
+                f"file too large: {info.st_size / 1e6:.1f} MB exceeds the limit of {max_bytes / 1e6:.1f} MB"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError("broken symbolic link: its target does not exist") from None
         raise InputError("file not found (it may have been removed during the run)") from None
-    if size > max_bytes:
-        raise InputError(f"file too large: {size / 1e6:.1f} MB exceeds the limit of {max_bytes / 1e6:.1f} MB")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
+    except OSError as exc:  # permission denied, a symbolic link loop, ...
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"file too large: it grew past the limit of {max_bytes / 1e6:.1f} MB while being read")
     if not data.strip():
         raise InputError("empty document (no text)")
     return data
@@ -146,7 +163,7 @@ def decode_text(data: bytes) -> str:
                 pass
             break
     if text is None:
-        if b"\x00" in data[:8192]:
+        if b"\x00" in data:  # anywhere: a NUL byte is never text (the same file is refused wherever it is)
             raise InputError("binary file (contains NUL bytes), not a UTF-8 text document")
         try:
             text = data.decode("utf-8")
@@ -190,11 +207,16 @@ def read_documents(
     documents: list[Document] = []
     failures: list[InputFailure] = []
     seen: dict[str, str] = {}
-    for path in iter_input_files(Path(p) for p in paths):
+    # List every file first, then read: a file removed after the listing is a failure, not silently skipped.
+    for path in list(iter_input_files(Path(p) for p in paths)):
         try:
             docs = read_file(path, max_bytes)
         except InputError as exc:
             failures.append(InputFailure(str(path), str(exc), path.stem))
+            continue
+        except Exception as exc:  # a reader bug must cost one file, not the run
+            problem = f"unexpected error while reading (a bug in the reader): {type(exc).__name__}: {exc}"
+            failures.append(InputFailure(str(path), problem, path.stem))
             continue
         for doc in docs:
             if not doc.text.strip():

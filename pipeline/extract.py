@@ -31,7 +31,7 @@ from pipeline import __version__, claims, cues, paths
 from pipeline.documents import Document, InputFailure
 from pipeline.kb import load_kb
 from pipeline.nlp import build_nlp, process
-from pipeline.outputs import merge_with_previous, read_table, write_json, write_table
+from pipeline.outputs import merge_with_previous, read_table, transaction, write_json, write_table
 from pipeline.schema import DOC_METADATA, EVIDENCE, MENTIONS, REFERENCES, STUDIES, validate
 from pipeline.studies import build_arms
 
@@ -258,20 +258,22 @@ TABLES = {t.name: t for t in (EVIDENCE, MENTIONS, STUDIES, REFERENCES)}
 
 
 def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, started: float | None = None) -> None:
-    """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level."""
+    """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level.
+
+    Everything is built and validated first, then written in one transaction: if anything fails, no file of the
+    output folder changes (earlier outputs stay whole) and no temporary file is left.
+    """
     t = time.perf_counter()
     tables = build_tables(results)
     run_dir = out_dir / "runs" / report.run_id
     processed = {r.doc_id for r in results}
-    report.outputs = []
+    merged_tables = {}
     for name, frame in tables.items():
         table = TABLES[name]
-        write_table(frame, table, run_dir, formats=("jsonl",), validated=True)  # provenance copy
         previous = read_table(out_dir, table)
         merged = merge_with_previous(frame, previous, processed)
         # Only rows read back from earlier runs are unvalidated; a first run writes what was just validated.
-        written = write_table(merged, table, out_dir, formats=FORMATS[name], validated=not len(previous))
-        report.outputs += [str(p) for p in written]
+        merged_tables[name] = validate(merged, table) if len(previous) else merged
         report.counts[f"{name}_in_table"] = len(merged)
     report.counts.update(
         {
@@ -282,11 +284,18 @@ def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, st
         }
     )
     report.counts["claims_in_table"] = report.counts.pop("evidence_in_table")
-    report.timings["write_s"] = elapsed(t)
-    if started is not None:
-        report.timings["total_s"] = elapsed(started)
-    write_json(run_dir / "run_report.json", report.as_dict())
-    write_json(out_dir / "run_report.json", report.as_dict())
+    report.outputs = []
+    with transaction() as staged:
+        for name, frame in tables.items():
+            table = TABLES[name]
+            write_table(frame, table, run_dir, formats=("jsonl",), validated=True, staged=staged)  # provenance
+            written = write_table(merged_tables[name], table, out_dir, FORMATS[name], validated=True, staged=staged)
+            report.outputs += [str(p) for p in written]
+        report.timings["write_s"] = elapsed(t)
+        if started is not None:
+            report.timings["total_s"] = elapsed(started)
+        write_json(run_dir / "run_report.json", report.as_dict(), staged)
+        write_json(out_dir / "run_report.json", report.as_dict(), staged)
 
 
 def failure_record(failure: InputFailure) -> dict:

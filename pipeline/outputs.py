@@ -1,8 +1,11 @@
 """Writing tables and reports atomically.
 
 Every file is written to a temporary file in the same folder and moved into place with ``os.replace``, so a
-reader never sees a half-written file and a crash leaves the previous version intact. Each run also keeps its
-own copy under ``<out>/runs/<run_id>/``, so a re-run never destroys earlier results.
+reader never sees a half-written file and a crash leaves the previous version intact. Files that belong together
+(the tables and report of one run) are written in a :func:`transaction`: every temporary file first, then all are
+moved into place, so an error while writing any of them (a full disk, a value a format cannot store) leaves every
+earlier file as it was and no temporary file behind. Each run also keeps its own copy under
+``<out>/runs/<run_id>/``, so a re-run never destroys earlier results.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -19,26 +23,76 @@ import pandas as pd
 from pipeline.schema import Table, empty_frame, validate
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp_path)`` then move the temporary file onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+class Staged:
+    """Files written to temporary files, moved into place together by :meth:`commit` (or removed by :meth:`discard`,
+    with the folders staging created)."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[Path, Path]] = []  # (temporary file, destination)
+        self.created: list[Path] = []  # folders made for them, outermost first
+
+    def write(self, path: Path, write: Callable[[Path], None]) -> None:
+        """Call ``write(tmp_path)`` on a new temporary file beside ``path``."""
+        missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.created += [d for d in reversed(missing) if d not in self.created]
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self.files.append((Path(tmp), path))
+        write(Path(tmp))
+
+    def commit(self) -> None:
+        try:
+            while self.files:
+                tmp, path = self.files[0]
+                os.replace(tmp, path)
+                self.files.pop(0)
+        except BaseException:
+            self.discard()
+            raise
+        self.created = []
+
+    def discard(self) -> None:
+        for tmp, _ in self.files:
+            tmp.unlink(missing_ok=True)
+        self.files = []
+        for folder in reversed(self.created):  # innermost first; only if nothing else was put there
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self.created = []
+
+
+@contextmanager
+def transaction() -> Iterator[Staged]:
+    """Stage files with ``staged.write(path, writer)`` (or ``write_table(..., staged=staged)``); they replace their
+    destinations together when the block ends, and none does if it raises."""
+    staged = Staged()
     try:
-        write(tmp_path)
-        os.replace(tmp_path, path)
+        yield staged
     except BaseException:
-        tmp_path.unlink(missing_ok=True)
+        staged.discard()
         raise
+    staged.commit()
 
 
-def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+def atomic_write(path: Path, write: Callable[[Path], None], staged: Staged | None = None) -> None:
+    """Call ``write(tmp_path)`` then move the temporary file onto ``path`` (when ``staged`` is given: when that
+    transaction commits)."""
+    if staged is not None:
+        staged.write(path, write)
+        return
+    with transaction() as own:
+        own.write(path, write)
 
 
-def write_json(path: Path, data) -> None:
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+def write_text(path: Path, text: str, staged: Staged | None = None) -> None:
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"), staged)
+
+
+def write_json(path: Path, data, staged: Staged | None = None) -> None:
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", staged)
 
 
 def to_csv_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -53,23 +107,31 @@ def to_csv_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def write_table(
-    frame: pd.DataFrame, table: Table, out_dir: Path, formats=("csv", "parquet", "jsonl"), validated: bool = False
+    frame: pd.DataFrame,
+    table: Table,
+    out_dir: Path,
+    formats=("csv", "parquet", "jsonl"),
+    validated: bool = False,
+    staged: Staged | None = None,
 ) -> list[Path]:
-    """Validate ``frame`` against ``table`` (unless the caller just did) and write it in each format."""
+    """Validate ``frame`` against ``table`` (unless the caller just did) and write it in each format: all formats
+    or none (in the caller's transaction ``staged`` when given)."""
     if not validated:
         frame = validate(frame, table)
+    unknown = [fmt for fmt in formats if fmt not in ("csv", "parquet", "jsonl")]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]}")
     written = []
-    for fmt in formats:
-        path = out_dir / f"{table.name}.{fmt}"
-        if fmt == "csv":
-            atomic_write(path, partial(to_csv_frame(frame, table).to_csv, index=False))
-        elif fmt == "parquet":
-            atomic_write(path, partial(frame.to_parquet, index=False))
-        elif fmt == "jsonl":
-            atomic_write(path, partial(frame.to_json, orient="records", lines=True, force_ascii=False))
-        else:
-            raise ValueError(f"unknown format {fmt}")
-        written.append(path)
+    with transaction() if staged is None else nullcontext(staged) as files:
+        for fmt in formats:
+            path = out_dir / f"{table.name}.{fmt}"
+            if fmt == "csv":
+                files.write(path, partial(to_csv_frame(frame, table).to_csv, index=False))
+            elif fmt == "parquet":
+                files.write(path, partial(frame.to_parquet, index=False))
+            else:
+                files.write(path, partial(frame.to_json, orient="records", lines=True, force_ascii=False))
+            written.append(path)
     return written
 
 

@@ -46,6 +46,9 @@ from pipeline.documents import (
 )
 
 MAX_XML_DEPTH = 500
+#: Largest gap between BioC sentences of a passage filled with spaces (so their offsets stay offsets of the text);
+#: a larger one is refused (a few bytes of JSON must not become gigabytes of padding).
+MAX_OFFSET_GAP = 1000
 GZIP_MAGIC = b"\x1f\x8b"
 
 # ---------------------------------------------------------------------------------------------- dispatch
@@ -184,6 +187,8 @@ def decode_xml(data: bytes) -> str:
                 'encoding (<?xml version="1.0" encoding="ISO-8859-1"?>)'
             )
         raise InputError(f"invalid {codec.name.upper()} {where}; {hint}") from None
+    except (LookupError, UnicodeError):  # a codec that is not a text encoding: rot13, base64, zlib, undefined, ...
+        raise InputError(f"unsupported encoding '{encoding}' in the XML declaration (not a text encoding)") from None
     return text
 
 
@@ -893,7 +898,7 @@ def read_bioc_json(text: str, source: str = "", stem: str = "bioc") -> list[Docu
         for item in data:
             if isinstance(item, dict) and "documents" in item:
                 collection_source = str(item.get("source") or collection_source)
-                documents.extend(item["documents"] or [])
+                documents.extend(_items(item["documents"], "collection documents"))
             else:
                 documents.append(item)
     else:
@@ -908,8 +913,26 @@ def read_bioc_json(text: str, source: str = "", stem: str = "bioc") -> list[Docu
 def _int(value: Any, what: str) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"BioC {what} is not an integer: {value!r}") from None
+
+
+def _items(value: Any, what: str) -> list:
+    """A JSON array of the BioC structure (absent: empty); anything else is an error naming the field."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"BioC {what} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _fields(value: Any, what: str) -> dict:
+    """A JSON object of the BioC structure (absent: empty); anything else is an error naming the field."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"BioC {what} must be an object, not {type(value).__name__}")
+    return value
 
 
 def _bioc_documents(documents: list[dict], collection_source: str, source: str, stem: str, fmt: str):
@@ -924,10 +947,11 @@ def _bioc_document(document: dict, collection_source: str) -> tuple[_Builder, di
     builder = _Builder()
     spans: list[tuple[int, int, int]] = []  # (BioC offset, start in the text, length) of each passage placed
     references: list[dict] = []
-    infons = {str(k): str(v) for k, v in (document.get("infons") or {}).items()}
+    infons = {str(k): str(v) for k, v in _fields(document.get("infons"), "document infons").items()}
     title = ""
-    for passage in document.get("passages") or []:
-        p_infons = {str(k): str(v) for k, v in (passage.get("infons") or {}).items()}
+    passages = [_fields(p, "passage") for p in _items(document.get("passages"), "passages")]
+    for passage in passages:
+        p_infons = {str(k): str(v) for k, v in _fields(passage.get("infons"), "passage infons").items()}
         offset = _int(passage.get("offset") or 0, "passage offset")
         text = _passage_text(passage, offset)
         name, kind = _bioc_section(p_infons)
@@ -950,8 +974,8 @@ def _bioc_document(document: dict, collection_source: str) -> tuple[_Builder, di
         lines = [f"{i} {_bioc_reference(r)}" for i, r in enumerate(references, 1)]
         builder.block("\n".join(lines), "references", "references", sep="\n")
     metadata = _bioc_metadata(document, infons, title, collection_source)
-    annotations = [a for p in document.get("passages") or [] for a in p.get("annotations") or []]
-    annotations += document.get("annotations") or []
+    annotations = [a for p in passages for a in _items(p.get("annotations"), "annotations")]
+    annotations += _items(document.get("annotations"), "annotations")
     metadata["annotations"] = _bioc_annotations(annotations, spans, builder.text())
     return builder, metadata
 
@@ -962,9 +986,15 @@ def _passage_text(passage: dict, offset: int) -> str:
         return str(text)
     pieces: list[str] = []
     length = 0
-    for sentence in passage.get("sentences") or []:
+    for sentence in _items(passage.get("sentences"), "sentences"):
+        sentence = _fields(sentence, "sentence")
         s_offset = _int(sentence.get("offset", offset), "sentence offset") - offset
         s_text = str(sentence.get("text") or "")
+        if s_offset - length > MAX_OFFSET_GAP:  # padding it would need gigabytes for one absurd offset
+            raise InputError(
+                f"BioC sentence offset {s_offset + offset} lies {s_offset - length} characters after the end of the "
+                f"text before it (at most {MAX_OFFSET_GAP})"
+            )
         if s_offset > length:
             pieces.append(" " * (s_offset - length))
             length = s_offset
@@ -1062,14 +1092,18 @@ def _bioc_metadata(document: dict, infons: dict[str, str], title: str, collectio
 def _bioc_annotations(annotations: list[dict], spans: list[tuple[int, int, int]], text: str) -> list[dict]:
     out = []
     for annotation in annotations:
-        a_infons = {str(k): str(v) for k, v in (annotation.get("infons") or {}).items()}
+        annotation = _fields(annotation, "annotation")
+        a_infons = {str(k): str(v) for k, v in _fields(annotation.get("infons"), "annotation infons").items()}
         identifier = next(
             (a_infons[k] for k in ("identifier", "Identifier", "MESH", "NCBI Gene", "accession") if a_infons.get(k)),
             "",
         )
-        for location in annotation.get("locations") or []:
+        for location in _items(annotation.get("locations"), "annotation locations"):
+            location = _fields(location, "annotation location")
             offset = _int(location.get("offset"), "annotation offset")
             length = _int(location.get("length"), "annotation length")
+            if length < 0:
+                raise InputError(f"BioC annotation length is negative: {length} (at offset {offset})")
             for bioc_offset, start, size in spans:
                 if bioc_offset <= offset and offset + length <= bioc_offset + size:
                     begin = start + offset - bioc_offset
@@ -1087,6 +1121,9 @@ def _bioc_annotations(annotations: list[dict], spans: list[tuple[int, int, int]]
 
 
 # ---------------------------------------------------------------------------------------------- PubTator
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def read_pubtator(text: str, source: str = "", stem: str = "pubtator") -> list[Document]:
@@ -1113,7 +1150,7 @@ def read_pubtator(text: str, source: str = "", stem: str = "pubtator") -> list[D
             entry["title" if bar.group(2) == "t" else "abstract"] = bar.group(3)
             continue
         fields = line.split("\t")
-        if len(fields) >= 6 and fields[1].isdigit() and fields[2].isdigit():
+        if len(fields) >= 6 and _DIGITS.fullmatch(fields[1]) and _DIGITS.fullmatch(fields[2]):
             entry = record(fields[0].strip())
             start, end = int(fields[1]), int(fields[2])
             annotation = {"start": start, "end": end, "text": fields[3], "type": fields[4], "id": fields[5]}

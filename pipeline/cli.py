@@ -128,20 +128,24 @@ def main(argv: list[str] | None = None) -> int:
         missing = [str(p) for p in args.paths if not p.exists()]
         from pipeline.flows import extract_flow
 
-        report = (
-            extract_flow(
-                inputs=[str(p) for p in args.paths if p.exists()] or [],
-                out_dir=str(args.out),
-                batch_size=args.batch_size,
-                max_bytes=int(args.max_mb * 1e6),
-                use_cache=not args.no_cache,
-                workers=args.workers,
-                use_models=not args.no_models,
-                progress=not args.no_progress and sys.stderr.isatty(),
+        try:
+            report = (
+                extract_flow(
+                    inputs=[str(p) for p in args.paths if p.exists()] or [],
+                    out_dir=str(args.out),
+                    batch_size=args.batch_size,
+                    max_bytes=int(args.max_mb * 1e6),
+                    use_cache=not args.no_cache,
+                    workers=args.workers,
+                    use_models=not args.no_models,
+                    progress=not args.no_progress and sys.stderr.isatty(),
+                )
+                if any(p.exists() for p in args.paths)
+                else None
             )
-            if any(p.exists() for p in args.paths)
-            else None
-        )
+        except OSError as exc:  # the outputs could not be written (disk full, permissions): nothing was replaced
+            print(f"error: {args.out}: cannot write the outputs: {exc}; earlier outputs are unchanged", file=sys.stderr)
+            return 1
         for path in missing:
             print(f"error: {path}: no such file or folder", file=sys.stderr)
         if report is None:

@@ -147,9 +147,17 @@ def test_cli_exit_status_and_messages(prefect_harness, tmp_path, capsys):
     assert cli.main(["check", "--gold", str(gold), "--evidence", str(tmp_path / "o1" / "evidence.csv")]) == 0
     assert (tmp_path / "o1" / "check.json").is_file()
     assert cli.main(["check", "--gold", str(tmp_path / "nope.csv")]) == 2
+    # outputs that cannot be written: a clear error, not a traceback
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the output folder should be")
+    assert cli.main(["extract", str(good), "--out", str(blocker), "--no-progress"]) == 1
+    assert f"error: {blocker}: cannot write the outputs" in capsys.readouterr().err
+    assert blocker.read_text() == "a file where the output folder should be"
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["check"]])
+@pytest.mark.parametrize(
+    "command", [[], ["extract"], ["check"], ["fetch"], ["run"], ["export"], ["report"], ["review"], ["train"]]
+)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main([*command, "--help"])

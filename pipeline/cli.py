@@ -12,6 +12,29 @@ from pipeline import __version__, paths
 from pipeline.documents import DEFAULT_MAX_BYTES
 
 
+def add_extract_options(p: argparse.ArgumentParser, out_help: str = "output folder (default: outputs/)") -> None:
+    """The options of the extraction (``extract``, and ``run`` after its fetch)."""
+    p.add_argument("--out", type=Path, default=paths.OUTPUTS_DIR, metavar="DIR", help=out_help)
+    p.add_argument("--batch-size", type=int, default=128, help="documents per task (default: 128)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes for the NLP (default: 2, or 1 on a one-core machine)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        help="refuse files larger than this many MB (default: 10)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="re-process documents even if unchanged")
+    p.add_argument(
+        "--no-models", action="store_true", help="knowledge base only: leave out the trained NER models in models/ner/"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evidence",
@@ -34,25 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[paths.CORPUS_DIR],
         help=f"files or folders of documents (default: {paths.CORPUS_DIR.name}/)",
     )
-    p.add_argument("--out", type=Path, default=paths.OUTPUTS_DIR, help="output folder (default: outputs/)")
-    p.add_argument("--batch-size", type=int, default=128, help="documents per task (default: 128)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="worker processes for the NLP (default: 2, or 1 on a one-core machine)",
-    )
-    p.add_argument(
-        "--max-mb",
-        type=float,
-        default=DEFAULT_MAX_BYTES / 1e6,
-        help="refuse files larger than this many MB (default: 10)",
-    )
-    p.add_argument("--no-cache", action="store_true", help="re-process documents even if unchanged")
-    p.add_argument(
-        "--no-models", action="store_true", help="knowledge base only: leave out the trained NER models in models/ner/"
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_extract_options(p)
 
     c = sub.add_parser(
         "check",

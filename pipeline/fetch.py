@@ -74,7 +74,7 @@ from typing import Any, TypeVar
 from xml.etree import ElementTree as ET
 
 from pipeline import __version__, paths
-from pipeline.documents import DEFAULT_MAX_BYTES, InputError, is_input_name
+from pipeline.documents import InputError, is_input_name
 from pipeline.readers import decode_xml, parse_xml
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -1016,31 +1016,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder for the fetched files, then extracted (default: corpus/fetched/)",
     )
     _add_client_arguments(parser)
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=paths.OUTPUTS_DIR,
-        metavar="DIR",
-        help="output folder of the evidence tables (default: outputs/)",
-    )
-    parser.add_argument("--batch-size", type=int, default=128, help="documents per task (default: 128)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="worker processes for the NLP (default: 2, or 1 on a one-core machine)",
-    )
-    parser.add_argument(
-        "--max-mb",
-        type=float,
-        default=DEFAULT_MAX_BYTES / 1e6,
-        help="refuse files larger than this many MB (default: 10)",
-    )
-    parser.add_argument("--no-cache", action="store_true", help="re-process documents even if unchanged")
-    parser.add_argument(
-        "--no-models", action="store_true", help="knowledge base only: leave out the trained NER models in models/ner/"
-    )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from pipeline.cli import add_extract_options  # the same options as `evidence extract`
+
+    add_extract_options(parser, out_help="output folder of the evidence tables (default: outputs/)")
 
 
 FETCH_HELP = "fetch papers from NCBI (PubMed abstracts, PMC full texts)"

@@ -22,7 +22,19 @@ THERAPY_WORDS = re.compile(
     r"placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
     re.I,
 )
-NEGATED_BEFORE = re.compile(r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor)\s+(\w+\s+)?$", re.I)
+NEGATED_BEFORE = re.compile(
+    r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)\s+(\w+\s+)?$", re.I
+)
+# "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
+ABOUT_CONTROLS = re.compile(
+    r"^[^,;.]{0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?(?:other|control|vehicle|placebo|untreated|sham|PBS)\b", re.I
+)
+# "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
+RESTRICTED = re.compile(
+    r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
+    r"\bonly (?:early|transient(?:ly)?|short-term)\b",
+    re.I,
+)
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
@@ -129,6 +141,7 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
     comparisons = arm_comparisons(text)
     found = [e for e in found if not _inside(e, comparisons)]
+    found = [e for e in found if not (e.kind == "no_effect" and ABOUT_CONTROLS.match(text, e.end))]
     # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
     found = [
         e
@@ -311,6 +324,8 @@ def directions(
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if not labels and per_target:
         labels = {d for _, d in per_target}
+    if labels == {"beneficial"} and RESTRICTED.search(text):
+        labels = {"mixed"}
     if not labels:
         return per_target, "unclear"
     return per_target, labels.pop() if len(labels) == 1 else "mixed"

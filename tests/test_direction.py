@@ -86,6 +86,13 @@ def read(text: str) -> tuple[dict[str, str], str]:
             ({"BUN": "beneficial"}, "beneficial"),
         ),
         ("BUN did not differ between MSC and vehicle groups (p = 0.4).", ({"BUN": "no_effect"}, "no_effect")),
+        # a benefit with a limit is mixed; a statement about the control arms is not about the therapy
+        ("MSCs lowered BUN only when given early.", ({"BUN": "beneficial"}, "mixed")),
+        (
+            "Survival fell with high-dose MSCs, whereas no deaths occurred in the other groups.",
+            ({"survival": "harmful"}, "harmful"),
+        ),
+        ("The lack of benefit on BUN limits its use.", ({"BUN": "no_effect"}, "no_effect")),
         # a concessive phrase refers back to an earlier finding
         (
             "Despite this early protection, creatinine was similar in both groups.",

@@ -455,11 +455,14 @@ def pretrain_tok2vec(
     seed: int = 0,
     width: int = 96,
     rows: tuple[int, int, int, int] = (5000, 1000, 2500, 2500),
+    vectors: str | Path | None = None,
 ) -> Path:
-    """``spacy pretrain`` (characters objective) of the NER tok2vec on the corpora's train+dev text.
+    """``spacy pretrain`` of the NER tok2vec on the corpora's train+dev text: the characters objective, or with
+    ``vectors`` the vectors objective (predict each word's static vector from its context; the tok2vec then also
+    takes those vectors as input, as the models trained with them do).
 
     Returns the weights of the last epoch (``model<N>.bin``), for ``train_model(init_tok2vec=...)`` with the same
-    ``width`` and ``rows``.
+    ``width``, ``rows`` and ``vectors``.
     """
     from spacy.training.pretrain import pretrain
 
@@ -469,8 +472,15 @@ def pretrain_tok2vec(
     with raw.open("w", encoding="utf-8") as handle:
         for text in pretraining_texts(corpora_dir)[:limit_docs]:
             handle.write(json.dumps({"text": text}) + "\n")
-    config = make_config("pretrain", seed=seed, width=width, rows=rows, raw_text=raw)
+    config = make_config("pretrain", seed=seed, width=width, rows=rows, raw_text=raw, vectors=vectors)
     config["pretraining"]["max_epochs"] = max_epochs
+    if vectors:
+        config["pretraining"]["objective"] = {
+            "@architectures": "spacy.PretrainVectors.v1",
+            "maxout_pieces": 3,
+            "hidden_size": 300,
+            "loss": "cosine",
+        }
     config_path = out_dir / "pretrain.cfg"
     config.to_disk(config_path)
     config = spacy.util.load_config(config_path, interpolate=True)
@@ -671,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
     pt.add_argument("--corpora-dir", type=Path, default=None)
     pt.add_argument("--width", type=int, default=96)
     pt.add_argument("--rows", type=int, nargs=4, default=(5000, 1000, 2500, 2500))
+    pt.add_argument("--vectors", type=Path, default=None, help="vectors objective with these static vectors")
     e = sub.add_parser("evaluate", help="strict test P/R/F1 of a saved pipeline (JSON on stdout)")
     e.add_argument("model", type=Path)
     e.add_argument("corpus", choices=corpora.CORPORA)
@@ -737,7 +748,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "pretrain":
         weights = pretrain_tok2vec(
-            args.out, corpora_dir=args.corpora_dir, max_epochs=args.max_epochs, width=args.width, rows=tuple(args.rows)
+            args.out,
+            corpora_dir=args.corpora_dir,
+            max_epochs=args.max_epochs,
+            width=args.width,
+            rows=tuple(args.rows),
+            vectors=args.vectors,
         )
         print(weights)
         return 0

@@ -123,6 +123,19 @@ def test_pretrained_tok2vec_weights_are_loaded(tmp_path):
 
 
 @needs_corpora
+def test_pretraining_with_the_vectors_objective(tmp_path):
+    from pipeline.paths import MODELS_DIR
+    from pipeline.train import pretrain_tok2vec
+
+    vectors = MODELS_DIR / "ner" / "bionlp13cg"  # a pipeline whose vocab carries the floret table
+    weights = pretrain_tok2vec(tmp_path / "pt", max_epochs=1, limit_docs=5, vectors=vectors)
+    config = spacy.util.load_config(tmp_path / "pt" / "pretrain.cfg", interpolate=False)
+    assert config["pretraining"]["objective"]["@architectures"] == "spacy.PretrainVectors.v1"
+    assert config["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] is True
+    assert weights.is_file() and weights.stat().st_size > 100_000
+
+
+@needs_corpora
 def test_cli_train_exports_a_loadable_pipeline(tmp_path):
     from pipeline.train import main
 

@@ -308,7 +308,8 @@ def directions(
     if arms >= 2:
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against
         # each outcome
-        moves = [e for e in found if not e.used and e.kind in ("up", "down")]
+        # (only with a single outcome: with several, an unused verb may belong to another one)
+        moves = [e for e in found if not e.used and e.kind in ("up", "down")] if len(per_target) == 1 else []
         per_target = [
             (
                 t,

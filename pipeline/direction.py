@@ -65,6 +65,16 @@ ARM_COMPARISON = re.compile(
     r"[^.;]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)",
     re.I,
 )
+# "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
+RATE_IN_GROUP = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s+(?:with|in|for|among|of)\s+((?:the\s+)?[^,;()]+?)(?=\s*(?:,|;|\)|\band\b|\bvs\b|"
+    r"\bversus\b|\(|$))",
+    re.I,
+)
+CONTROL_GROUP = re.compile(
+    r"\b(?:vehicle|placebo|saline|PBS|controls?|untreated|sham|other groups|other arms|standard care|usual care)\b",
+    re.I,
+)
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
 )
@@ -178,6 +188,25 @@ def arm_comparisons(text: str) -> list[tuple[int, int]]:
 
 def _inside(event: Event, spans: list[tuple[int, int]]) -> bool:
     return any(start <= event.start < end for start, end in spans)
+
+
+def _compared_rates(clause: str) -> str:
+    """ "up" or "down" when the clause gives an outcome's rate for the therapy arms and for the control arm ("was 40%
+    with vehicle, 70% with UCB-MSCs and 90% with IGF-1-MSCs"; "67% in the late-passage group and 100% in the
+    other groups") and every therapy arm lies on the same side of the control; else ""."""
+    rates = RATE_IN_GROUP.findall(clause[:200])
+    if len(rates) < 2:
+        return ""
+    control = [float(v) for v, group in rates if CONTROL_GROUP.search(group)]
+    treated = [float(v) for v, group in rates if not CONTROL_GROUP.search(group)]
+    if not control or not treated:
+        return ""
+    reference = sum(control) / len(control)
+    if all(v > reference for v in treated):
+        return "up"
+    if all(v < reference for v in treated):
+        return "down"
+    return ""
 
 
 def _chain_end(text: str, targets: list[Target], index: int) -> int:
@@ -299,6 +328,9 @@ def directions(
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
+            compared = _compared_rates(text[target.end : hi])
+            if compared:  # "Survival was 40% with vehicle and 70% with MSCs"
+                per_target.append((target, _reading(Event(target.end, target.end, compared), target)))
             continue
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
             passive_used.add(id(chosen))

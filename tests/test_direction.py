@@ -93,6 +93,16 @@ def read(text: str) -> tuple[dict[str, str], str]:
             ({"survival": "harmful"}, "harmful"),
         ),
         ("The lack of benefit on BUN limits its use.", ({"BUN": "no_effect"}, "no_effect")),
+        # rates given per arm, against the control arm
+        (
+            "Survival was 40% with vehicle, 70% with MSCs and 90% with IGF-1-MSCs.",
+            ({"survival": "beneficial"}, "beneficial"),
+        ),
+        (
+            "Survival was 67% in the late-passage group and 100% in the other groups.",
+            ({"survival": "harmful"}, "harmful"),
+        ),
+        ("Survival was 60% with MSCs and 40% with EVs.", ({}, "unclear")),
         # a concessive phrase refers back to an earlier finding
         (
             "Despite this early protection, creatinine was similar in both groups.",

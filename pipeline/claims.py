@@ -347,7 +347,8 @@ def _claim_row(
         for e in ents
         if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
     )
-    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)), len(cues.doses(text)))
+    doses = cues.doses(text)
+    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)), len(doses))
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
@@ -373,7 +374,7 @@ def _claim_row(
             if concept and concept.canonical_name not in values["species"]:
                 values["species"].append(concept.canonical_name)
                 ids["species"].append(concept.ontology_id)
-    parsed = [(d, *cues.dose_value(d)) for d in cues.doses(text)]
+    parsed = [(d, *cues.dose_value(d)) for d in doses]
     parsed = [p for p in parsed if p[1] is not None]
     therapy = bool(values["cell_product"]) or bool(GIVEN.search(text))
     timing_text = cues.timings(text, lexicon) if therapy else []

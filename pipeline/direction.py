@@ -110,7 +110,7 @@ class Target:
     is_outcome: bool
 
 
-def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
+def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
     found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
     found += [
         Event(m.start(), m.end(), "no_effect")
@@ -149,7 +149,7 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
             found.append(Event(match.start(), match.end(), "no_effect"))
     # "MSCs, but not their conditioned medium, ameliorate AKI": the excluded arm had no effect.
     found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
-    comparisons = arm_comparisons(text)
+    comparisons = arm_comparisons(text) if comparisons is None else comparisons
     found = [e for e in found if not _inside(e, comparisons)]
     found = [e for e in found if not (e.kind == "no_effect" and ABOUT_CONTROLS.match(text, e.end))]
     # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
@@ -163,7 +163,7 @@ def events(text: str, lexicon: cues.Lexicon) -> list[Event]:
     return sorted(found, key=lambda e: e.start)
 
 
-def non_significant(text: str) -> list[Event]:
+def non_significant(text: str, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
     """``no_effect`` events at p-values of 0.05 or more ("p = 0.61", "p > 0.05") and at "n.s." / "not
     significant"."""
     found = []
@@ -177,7 +177,8 @@ def non_significant(text: str) -> list[Event]:
         low, high = float(m.group("low")), float(m.group("high"))
         if low < 1 < high:
             found.append(Event(m.start(), m.end(), "no_effect"))
-    return [e for e in found if not _inside(e, arm_comparisons(text))]
+    comparisons = arm_comparisons(text) if comparisons is None else comparisons
+    return [e for e in found if not _inside(e, comparisons)]
 
 
 def arm_comparisons(text: str) -> list[tuple[int, int]]:
@@ -278,8 +279,9 @@ def directions(
     """
     if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
         return [], "unclear"
-    found = [e for e in events(text, lexicon) if not _caused_by_injury(e, text, injury_spans)]
-    stats = non_significant(text)
+    comparisons = arm_comparisons(text)
+    found = [e for e in events(text, lexicon, comparisons) if not _caused_by_injury(e, text, injury_spans)]
+    stats = non_significant(text, comparisons)
     targets = sorted(targets, key=lambda t: t.start)
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target

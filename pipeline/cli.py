@@ -33,6 +33,48 @@ def add_extract_options(p: argparse.ArgumentParser, out_help: str = "output fold
         "--no-models", action="store_true", help="knowledge base only: leave out the trained NER models in models/ner/"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="run the batches on a local Dask cluster of --workers processes (prefect-dask's DaskTaskRunner)",
+    )
+    p.add_argument(
+        "--dask-address", metavar="tcp://HOST:PORT", default=None, help="run the batches on this Dask cluster"
+    )
+    p.add_argument(
+        "--tables-max-docs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="write single-file tables (CSV, Parquet, JSONL) while the output holds at most N documents; above, "
+        "the Parquet dataset in <out>/dataset/ only (default: 5000)",
+    )
+
+
+def tables_path(out: Path) -> Path:
+    """Where the evidence table of an output folder is: the CSV, or the Parquet dataset of a large output."""
+    csv = out / "evidence.csv"
+    return csv if csv.exists() or not (out / "dataset" / "evidence").is_dir() else out / "dataset" / "evidence"
+
+
+def run_extraction(args: argparse.Namespace, inputs: list[str]) -> dict:
+    """Run the extract flow with the options of :func:`add_extract_options`."""
+    from pipeline.extract import TABLES_MAX_DOCS
+    from pipeline.flows import run_extract
+
+    return run_extract(
+        dask_address=args.dask_address,
+        dask=args.dask,
+        inputs=inputs,
+        out_dir=str(args.out),
+        batch_size=args.batch_size,
+        max_bytes=int(args.max_mb * 1e6),
+        use_cache=not args.no_cache,
+        workers=args.workers,
+        use_models=not args.no_models,
+        progress=not args.no_progress and sys.stderr.isatty(),
+        tables_max_docs=TABLES_MAX_DOCS if args.tables_max_docs is None else args.tables_max_docs,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,23 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         missing = [str(p) for p in args.paths if not p.exists()]
-        from pipeline.flows import extract_flow
-
         try:
-            report = (
-                extract_flow(
-                    inputs=[str(p) for p in args.paths if p.exists()] or [],
-                    out_dir=str(args.out),
-                    batch_size=args.batch_size,
-                    max_bytes=int(args.max_mb * 1e6),
-                    use_cache=not args.no_cache,
-                    workers=args.workers,
-                    use_models=not args.no_models,
-                    progress=not args.no_progress and sys.stderr.isatty(),
-                )
-                if any(p.exists() for p in args.paths)
-                else None
-            )
+            found = [str(p) for p in args.paths if p.exists()]
+            report = run_extraction(args, found) if found else None
         except OSError as exc:  # the outputs could not be written (disk full, permissions): nothing was replaced
             print(f"error: {args.out}: cannot write the outputs: {exc}; earlier outputs are unchanged", file=sys.stderr)
             return 1
@@ -158,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = report["counts"]
         print(
             f"{counts['documents']} documents ({counts['processed']} processed, {counts['cached']} unchanged), "
-            f"{counts.get('claims_in_table', 0)} claims in {args.out / 'evidence.csv'}; "
+            f"{counts.get('claims_in_table', 0)} claims in {tables_path(args.out)}; "
             f"{counts['failed']} failed"
         )
         for failure in report["failures"]:

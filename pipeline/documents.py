@@ -10,9 +10,10 @@ the problem. The publication formats (PubMed XML, JATS, BioC, PubTator, gzip) ar
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,13 +84,34 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
     or a loop of links) is yielded too, so reading it reports the problem instead of skipping it silently."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if not is_input_name(child.name) or _hidden(child, path):
-                    continue
-                if child.is_file() or (child.is_symlink() and not child.is_dir()):
-                    yield child
+            yield from _walk(path)
         else:
             yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Input files under ``folder``, depth first, each folder's entries in name order, listed one folder at a
+    time (memory does not grow with the number of files). Hidden entries are skipped; links to folders are not
+    followed (no loops)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif is_input_name(entry.name) and _file_or_broken_link(entry):
+            yield Path(entry.path)
+
+
+def _file_or_broken_link(entry: os.DirEntry) -> bool:
+    """A file, or a link that does not lead to a folder (a dangling link, a loop: reading it names the problem)."""
+    try:
+        return entry.is_file() or (entry.is_symlink() and not entry.is_dir())
+    except OSError:  # a loop of links
+        return True
 
 
 def is_input_name(name: str) -> bool:
@@ -100,10 +122,6 @@ def is_input_name(name: str) -> bool:
         inner = Path(name[:-3]).suffix.lower()
         return not inner or inner in INPUT_SUFFIXES and inner != ".gz"
     return suffix in INPUT_SUFFIXES
-
-
-def _hidden(child: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in child.relative_to(root).parts)
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -199,40 +217,83 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return documents[0]
 
 
-def read_documents(
-    paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
-) -> tuple[list[Document], list[InputFailure]]:
-    """Read every input; bad files (and records without text) become :class:`InputFailure` entries, never
-    exceptions. One file may hold several documents (a PubMed set, a BioC collection, a PubTator file)."""
-    documents: list[Document] = []
-    failures: list[InputFailure] = []
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left unread because the caller already has its documents (``known``, see :func:`iter_documents`):
+    ``documents`` holds ``(doc_id, content_hash)`` of each."""
+
+    path: str
+    documents: list[tuple[str, str]]
+
+
+def iter_documents(
+    paths: Iterable[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    known: Callable[[Path], list[tuple[str, str]] | None] | None = None,
+    on_file: Callable[[Path, os.stat_result, list[Document], bool], None] | None = None,
+) -> Iterator[Document | InputFailure | SkippedFile]:
+    """Read every input lazily, one file at a time: memory holds one file's documents, however many files.
+
+    Yields each :class:`Document`, an :class:`InputFailure` for each bad file or record (never an exception), and
+    a :class:`SkippedFile` for each file ``known(path)`` vouches for (an unchanged file whose results the caller
+    has). One file may hold several documents (a PubMed set, a BioC collection, a PubTator file). A doc id seen
+    before (in a read or a skipped file) is a failure of the later file. ``on_file(path, stat, documents,
+    complete)`` is called after each file is read, with its state before reading and whether every record of it
+    was usable.
+    """
     seen: dict[str, str] = {}
-    # List every file first, then read: a file removed after the listing is a failure, not silently skipped.
-    for path in list(iter_input_files(Path(p) for p in paths)):
+
+    def duplicate(doc_id: str, path: Path) -> InputFailure | None:
+        if doc_id in seen:
+            return InputFailure(str(path), f"duplicate doc id '{doc_id}' (already read from {seen[doc_id]})", doc_id)
+        seen[doc_id] = str(path)
+        return None
+
+    # A folder is listed before its files are read: a file removed after that is a failure, not silently skipped.
+    for path in iter_input_files(Path(p) for p in paths):
+        if known is not None and (held := known(path)) is not None:
+            if not any(doc_id in seen for doc_id, _ in held):
+                for doc_id, _ in held:
+                    seen[doc_id] = str(path)
+                yield SkippedFile(str(path), held)
+                continue
+        try:
+            info: os.stat_result | None = os.stat(path)
+        except OSError:
+            info = None  # reading it says what is wrong
         try:
             docs = read_file(path, max_bytes)
         except InputError as exc:
-            failures.append(InputFailure(str(path), str(exc), path.stem))
+            yield InputFailure(str(path), str(exc), path.stem)
             continue
         except Exception as exc:  # a reader bug must cost one file, not the run
             problem = f"unexpected error while reading (a bug in the reader): {type(exc).__name__}: {exc}"
-            failures.append(InputFailure(str(path), problem, path.stem))
+            yield InputFailure(str(path), problem, path.stem)
             continue
+        good: list[Document] = []
+        bad: list[InputFailure] = []
         for doc in docs:
             if not doc.text.strip():
-                failures.append(InputFailure(str(path), f"document '{doc.doc_id}' has no text", doc.doc_id))
-                continue
-            if doc.doc_id in seen:
-                failures.append(
-                    InputFailure(
-                        str(path),
-                        f"duplicate doc id '{doc.doc_id}' (already read from {seen[doc.doc_id]})",
-                        doc.doc_id,
-                    )
-                )
-                continue
-            seen[doc.doc_id] = str(path)
-            documents.append(doc)
+                bad.append(InputFailure(str(path), f"document '{doc.doc_id}' has no text", doc.doc_id))
+            elif (failure := duplicate(doc.doc_id, path)) is not None:
+                bad.append(failure)
+            else:
+                good.append(doc)
+        if on_file is not None and info is not None:
+            on_file(path, info, good, not bad)
+        yield from bad
+        yield from good
+
+
+def read_documents(
+    paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[InputFailure]]:
+    """Every document of the inputs and a :class:`InputFailure` per file (or record) that could not be used (see
+    :func:`iter_documents`, which reads them one file at a time)."""
+    documents: list[Document] = []
+    failures: list[InputFailure] = []
+    for item in iter_documents(paths, max_bytes):
+        (documents if isinstance(item, Document) else failures).append(item)  # type: ignore[arg-type]
     return documents, failures
 
 

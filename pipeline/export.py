@@ -446,8 +446,13 @@ def load_outputs(out_dir: Path) -> dict[str, pd.DataFrame]:
     """The evidence, mentions, studies and references tables of an output folder (validated)."""
     if not out_dir.is_dir():
         raise ExportError(f"{out_dir}: no such output folder")
-    if not any((out_dir / f"evidence.{ext}").exists() for ext in ("jsonl", "csv")):
-        raise ExportError(f"{out_dir}: no evidence table (evidence.jsonl or evidence.csv); run `evidence extract`")
+    if (
+        not any((out_dir / f"evidence.{ext}").exists() for ext in ("jsonl", "csv"))
+        and not (out_dir / "dataset" / "evidence").is_dir()
+    ):
+        raise ExportError(
+            f"{out_dir}: no evidence table (evidence.jsonl, evidence.csv or dataset/evidence/); run `evidence extract`"
+        )
     return {name: read_output_table(out_dir, table) for name, table in SOURCES.items()}
 
 

@@ -1,8 +1,11 @@
 """The extraction job as plain functions: read -> NLP -> claims -> tables -> files.
 
 ``pipeline.flows`` wraps these in Prefect tasks; everything here runs and is tested without Prefect.
-Unchanged documents are not processed again: results are cached in a SQLite database in the output folder,
-keyed by the document's content hash and the pipeline version (code, knowledge base, cues and config).
+The job streams: documents are read one file at a time, processed in batches with a bounded number in flight,
+and each batch's rows are committed to the output store (:mod:`pipeline.store`, Parquet parts + a SQLite
+manifest) as it completes, so memory does not grow with the corpus and a killed run resumes where it stopped.
+Documents whose text, metadata and pipeline version (code, knowledge base, cues, config, models) are unchanged
+are not processed again; unchanged files are not even read.
 """
 
 from __future__ import annotations
@@ -11,28 +14,30 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import platform
-import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
 from pipeline import __version__, claims, cues, paths
-from pipeline.documents import Document, InputFailure
+from pipeline.documents import Document, InputFailure, SkippedFile
 from pipeline.kb import load_kb
-from pipeline.nlp import build_nlp, process
-from pipeline.outputs import merge_with_previous, read_table, transaction, write_json, write_table
+from pipeline.nlp import build_nlp, ner_models, process
+from pipeline.outputs import transaction, write_json, write_table
 from pipeline.schema import DOC_METADATA, EVIDENCE, MENTIONS, REFERENCES, STUDIES, validate
+from pipeline.store import DATASET, Store
 from pipeline.studies import build_arms
 
 log = logging.getLogger("evidence")
@@ -45,7 +50,6 @@ class DocResult:
     claims: list[dict]
     mentions: list[dict]
     references: list[dict] = field(default_factory=list)
-    cached: bool = False
     #: The document's metadata columns (DOC_METADATA); taken from the Document on every run, never cached.
     metadata: dict[str, str] = field(default_factory=dict)
 
@@ -81,90 +85,49 @@ def get_nlp(use_models: bool = True):
     return build_nlp(use_project_models=use_models)
 
 
-def pipeline_version(nlp) -> str:
-    """Changes whenever the code, KB, cues, config or pipeline components change."""
+def pipeline_version(use_models: bool = True) -> str:
+    """Changes whenever the code, KB, cues, config or NER models change; known without building the pipeline."""
     h = hashlib.sha256(__version__.encode())
     h.update(load_kb().content_hash.encode())
     code = sorted(Path(__file__).parent.rglob("*.py"))
     data = sorted(paths.CUES_DIR.glob("*.json")) + [paths.NLP_CONFIG, paths.MODELS_DIR / "ner" / "label_map.json"]
     for path in code + data:
         h.update(path.read_bytes())
-    h.update(",".join(nlp.pipe_names).encode())
-    for name in nlp.pipe_names:  # trained weights on disk: a retrained model changes the version
-        if name.startswith("ner_"):
-            folder = paths.MODELS_DIR / "ner" / name.removeprefix("ner_")
+    for model in ner_models(use_project_models=use_models):
+        h.update(model.encode())
+        folder = Path(model)
+        if folder.is_dir():  # trained weights on disk: a retrained model changes the version
             for path in sorted(folder.glob("*/model")) + sorted(folder.glob("meta.json")):
                 h.update(path.read_bytes())
+        else:  # an installed scispaCy package
+            h.update(_package_version(model).encode())
     return h.hexdigest()[:16]
 
 
-def versions(nlp) -> dict:
-    found = {
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def versions(use_models: bool = True) -> dict:
+    return {
         "pipeline": __version__,
-        "pipeline_version": pipeline_version(nlp),
+        "pipeline_version": pipeline_version(use_models),
         "kb": load_kb().content_hash,
         "python": platform.python_version(),
-        "pipes": list(nlp.pipe_names),
+        "ner_models": [Path(m).name for m in ner_models(use_project_models=use_models)],
+    } | {
+        package: _package_version(package) or None for package in ("spacy", "scispacy", "prefect", "pandas", "pyarrow")
     }
-    for package in ("spacy", "scispacy", "prefect", "pandas", "pyarrow"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = None
-    return found
 
 
-# ---------------------------------------------------------------------------------------------- cache
-
-
-class ResultCache:
-    """Per-document results keyed by (doc_id, content hash, pipeline version), in SQLite."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(self._connect()) as con, con:
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS results_v2 (doc_id TEXT, content_hash TEXT, version TEXT, "
-                "claims TEXT NOT NULL, mentions TEXT NOT NULL, refs TEXT NOT NULL, updated TEXT NOT NULL, "
-                "PRIMARY KEY (doc_id, content_hash, version))"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
-
-    def get_many(self, documents: list[Document], version: str) -> dict[str, DocResult]:
-        """Cached results of the documents whose content and pipeline version are unchanged."""
-        found: dict[str, DocResult] = {}
-        with closing(self._connect()) as con:
-            for doc in documents:
-                row = con.execute(
-                    "SELECT claims, mentions, refs FROM results_v2 WHERE doc_id=? AND content_hash=? AND version=?",
-                    (doc.doc_id, doc.content_hash, version),
-                ).fetchone()
-                if row is not None:
-                    claims, mentions, refs = (json.loads(x) for x in row)
-                    found[doc.doc_id] = DocResult(
-                        doc.doc_id, doc.content_hash, claims, mentions, refs, cached=True, metadata=doc_metadata(doc)
-                    )
-        return found
-
-    def put(self, results: Iterable[DocResult], version: str) -> None:
-        now = datetime.now(UTC).isoformat()
-        rows = [
-            (
-                r.doc_id,
-                r.content_hash,
-                version,
-                json.dumps(r.claims),
-                json.dumps(r.mentions),
-                json.dumps(r.references),
-                now,
-            )
-            for r in results
-        ]
-        with closing(self._connect()) as con, con:
-            con.executemany("INSERT OR REPLACE INTO results_v2 VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+def doc_key(document: Document) -> str:
+    """What decides whether a document must be processed again: its text and its metadata columns."""
+    h = hashlib.sha256(document.text.encode("utf-8"))
+    h.update(json.dumps(doc_metadata(document), sort_keys=True).encode())
+    return h.hexdigest()[:24]
 
 
 # ---------------------------------------------------------------------------------------------- stages
@@ -257,45 +220,210 @@ FORMATS = {
 TABLES = {t.name: t for t in (EVIDENCE, MENTIONS, STUDIES, REFERENCES)}
 
 
-def write_outputs(report: RunReport, results: list[DocResult], out_dir: Path, started: float | None = None) -> None:
-    """Write this run's tables under runs/<run_id>/, then the merged tables and report at the top level.
+#: Above this many documents in the store, the tables are kept as the Parquet dataset only (``dataset/``): no
+#: single CSV / Parquet / JSONL file per table, and no per-run copy (see README, "Large corpora").
+TABLES_MAX_DOCS = 5000
 
-    Everything is built and validated first, then written in one transaction: if anything fails, no file of the
-    output folder changes (earlier outputs stay whole) and no temporary file is left.
+
+class Batches:
+    """Streams documents through ``submit``/``collect`` in batches, with at most ``window`` batches in flight,
+    committing each batch's rows to ``store`` as it completes (in submission order).
+
+    ``submit(batch)`` starts the work (a Prefect task, a worker process, or nothing) and ``collect(handle)``
+    returns its :class:`DocResult` list. A batch that fails is processed again one document at a time in this
+    process, so only a bad document is lost (recorded in ``report.failures``).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        report: RunReport,
+        submit: Callable[[list[Document]], object],
+        collect: Callable[[object], list[DocResult]],
+        batch_size: int = 128,
+        window: int = 4,
+        use_cache: bool = True,
+        use_models: bool = True,
+        progress: Callable[[int], None] | None = None,
+        keep_inputs: int = TABLES_MAX_DOCS,
+    ) -> None:
+        self.store, self.report = store, report
+        self.inputs_tmp = Path(report.out_dir) / "runs" / report.run_id / ".inputs.jsonl.tmp"
+        self.inputs_file: TextIO | None = None
+        self.keep_inputs = keep_inputs
+        self.documents = 0
+        self.submit, self.collect = submit, collect
+        self.batch_size, self.window = batch_size, max(1, window)
+        self.use_cache, self.use_models = use_cache, use_models
+        self.progress = progress or (lambda n: None)
+        self.pending: deque[tuple[list[Document], dict[str, str], object]] = deque()
+        self.batch: list[Document] = []
+        self.counts: Counter[str] = Counter()
+        self.words = 0
+        self.read_s = 0.0
+        self.sent = 0  # batches submitted (the caller's submit counts them)
+        self.closing = False  # set while close() submits the last batch
+
+    # -- input
+
+    def known_file(self, path: Path) -> list[tuple[str, str]] | None:
+        return self.store.unchanged_file(path) if self.use_cache else None
+
+    def file_read(self, path: Path, info, documents: list[Document], complete: bool) -> None:
+        if complete and self.use_cache:
+            self.store.record_file(path, info, [(d.doc_id, doc_key(d), d.content_hash) for d in documents])
+
+    def feed(self, items: Iterable) -> None:
+        """Consume :func:`pipeline.documents.iter_documents` items; then call :meth:`close`. The time spent
+        reading (inside ``items``) is added to ``report.timings["read_s"]``."""
+        iterator = iter(items)
+        while True:
+            t = time.perf_counter()
+            item = next(iterator, None)
+            self.read_s += time.perf_counter() - t
+            if item is None:
+                break
+            if isinstance(item, InputFailure):
+                self.report.failures.append(failure_record(item))
+                self.counts["unusable"] += 1
+                log.error("cannot use %s", item.message())
+            elif isinstance(item, SkippedFile):
+                self.counts["cached"] += len(item.documents)
+                for doc_id, content_hash in item.documents:
+                    self._input({"path": item.path, "doc_id": doc_id, "content_hash": content_hash})
+            else:
+                self._input({"path": item.source, "doc_id": item.doc_id, "content_hash": item.content_hash})
+                if self.use_cache and self.store.is_done(item.doc_id, doc_key(item)):
+                    self.counts["cached"] += 1
+                    continue
+                self.batch.append(item)
+                if len(self.batch) >= self.batch_size:
+                    self._send()
+
+    def discard(self) -> None:
+        """After a failed run: no temporary file left behind."""
+        if self.inputs_file is not None:
+            self.inputs_file.close()
+            self.inputs_file = None
+        self.inputs_tmp.unlink(missing_ok=True)
+        try:
+            self.inputs_tmp.parent.rmdir()  # the run's folder, if nothing else was put there
+        except OSError:
+            pass
+
+    def _input(self, entry: dict) -> None:
+        """Every input goes to ``runs/<run_id>/inputs.jsonl``; the run report lists them too while there are at
+        most ``keep_inputs`` (memory stays flat on large corpora)."""
+        self.documents += 1
+        if self.inputs_file is None:
+            self.inputs_tmp.parent.mkdir(parents=True, exist_ok=True)
+            self.inputs_file = open(self.inputs_tmp, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        self.inputs_file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        if self.documents <= self.keep_inputs:
+            self.report.inputs.append(entry)
+        elif self.report.inputs:
+            self.report.inputs = []
+
+    def close(self) -> None:
+        """Submit the last batch and wait for every batch (``inputs.jsonl`` is moved into place with the run
+        report, by :func:`finish_outputs`)."""
+        if self.inputs_file is not None:
+            self.inputs_file.close()
+            self.inputs_file = None
+        self.closing = True
+        if self.batch:
+            self._send()
+        while self.pending:
+            self._drain()
+
+    # -- work
+
+    def _send(self) -> None:
+        batch, self.batch = self.batch, []
+        self.store.assign_order(d.doc_id for d in batch)  # input positions, before any result comes back
+        keys = {d.doc_id: doc_key(d) for d in batch}
+        self.words += sum(len(d.text.split()) for d in batch)
+        self.pending.append((batch, keys, self.submit(batch)))
+        while len(self.pending) >= self.window:
+            self._drain()
+
+    def _drain(self) -> None:
+        batch, keys, handle = self.pending.popleft()
+        try:
+            results = self.collect(handle)
+        except Exception as exc:  # isolate the failing document(s): one at a time, in this process
+            log.warning("batch of %d failed (%s); processing its documents one by one", len(batch), exc)
+            results = []
+            for document in batch:
+                try:
+                    results.extend(process_batch([document], self.use_models))
+                except Exception as doc_exc:
+                    problem = f"processing failed: {type(doc_exc).__name__}: {doc_exc}"
+                    log.error("cannot process %s: %s", document.source or document.doc_id, problem)
+                    self.report.failures.append(
+                        {"path": document.source, "doc_id": document.doc_id, "problem": problem}
+                    )
+        frames = build_tables(results)
+        self.store.commit(self.report.run_id, {r.doc_id: keys[r.doc_id] for r in results}, frames)
+        self.counts["processed"] += len(results)
+        for name, frame in frames.items():
+            self.counts[name] += len(frame)
+        self.progress(len(batch))
+
+
+def finish_outputs(
+    report: RunReport,
+    store: Store,
+    out_dir: Path,
+    started: float | None = None,
+    max_docs: int = TABLES_MAX_DOCS,
+    inputs: Path | None = None,
+) -> None:
+    """Write the single-file tables (when the store holds at most ``max_docs`` documents), this run's copy under
+    ``runs/<run_id>/`` and the run report (and ``inputs``, the run's list of inputs, as ``runs/<run_id>/inputs.jsonl``).
+
+    The single-file tables are rebuilt from the dataset only when it changed since they were last written (a
+    re-run over an unchanged corpus rewrites nothing but the report). Everything is written in one transaction:
+    if anything fails, no file of the output folder changes and no temporary file is left.
     """
     t = time.perf_counter()
-    tables = build_tables(results)
     run_dir = out_dir / "runs" / report.run_id
-    processed = {r.doc_id for r in results}
-    merged_tables = {}
-    for name, frame in tables.items():
-        table = TABLES[name]
-        previous = read_table(out_dir, table)
-        merged = merge_with_previous(frame, previous, processed)
-        # Only rows read back from earlier runs are unvalidated; a first run writes what was just validated.
-        merged_tables[name] = validate(merged, table) if len(previous) else merged
-        report.counts[f"{name}_in_table"] = len(merged)
-    report.counts.update(
-        {
-            "claims": len(tables["evidence"]),
-            "mentions": len(tables["mentions"]),
-            "studies": len(tables["studies"]),
-            "references": len(tables["references"]),
-        }
-    )
-    report.counts["claims_in_table"] = report.counts.pop("evidence_in_table")
-    report.outputs = []
+    n_docs = store.count_docs()
+    single = n_docs <= max_docs
+    report.counts["documents_in_store"] = n_docs
+    for name in TABLES:
+        key = "claims_in_table" if name == "evidence" else f"{name}_in_table"
+        report.counts[key] = store.count_rows(name)
+    report.outputs = [str(out_dir / DATASET)]
     with transaction() as staged:
-        for name, frame in tables.items():
-            table = TABLES[name]
-            write_table(frame, table, run_dir, formats=("jsonl",), validated=True, staged=staged)  # provenance
-            written = write_table(merged_tables[name], table, out_dir, FORMATS[name], validated=True, staged=staged)
-            report.outputs += [str(p) for p in written]
+        if single:
+            stale = store.tables_stale() or any(
+                not (out_dir / f"{name}.{fmt}").exists() for name, formats in FORMATS.items() for fmt in formats
+            )
+            for name, table in TABLES.items():
+                if stale:
+                    merged = validate(store.read_table(name), table)
+                    write_table(merged, table, out_dir, FORMATS[name], validated=True, staged=staged)
+                report.outputs += [str(out_dir / f"{name}.{fmt}") for fmt in FORMATS[name]]
+                mine = store.read_table(name, report.run_id)
+                if len(mine):  # provenance: the rows this run produced
+                    write_table(mine, table, run_dir, ("jsonl",), validated=True, staged=staged)
         report.timings["write_s"] = elapsed(t)
         if started is not None:
             report.timings["total_s"] = elapsed(started)
+        if inputs is not None and inputs.exists():
+            staged.write(run_dir / "inputs.jsonl", lambda tmp: os.replace(inputs, tmp))
         write_json(run_dir / "run_report.json", report.as_dict(), staged)
         write_json(out_dir / "run_report.json", report.as_dict(), staged)
+    if single:
+        store.mark_tables_written()
+    else:  # tables of a smaller earlier state would be out of date: the dataset holds the rows
+        for name, formats in FORMATS.items():
+            for fmt in formats:
+                old = out_dir / f"{name}.{fmt}"
+                if old.exists():
+                    log.warning("%s removed: the store holds %d documents, the tables are in %s", old, n_docs, DATASET)
+                    old.unlink()
 
 
 def failure_record(failure: InputFailure) -> dict:

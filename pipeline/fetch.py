@@ -1116,22 +1116,13 @@ def main_run(args: argparse.Namespace) -> int:
     if not folder.is_dir() or not any(is_input_name(p.name) for p in folder.iterdir() if not p.name.startswith(".")):
         _stderr(f"error: {folder}: no documents to extract")
         return EXIT_USAGE
-    from pipeline.flows import extract_flow
+    from pipeline.cli import run_extraction, tables_path
 
-    report = extract_flow(
-        inputs=[str(folder)],
-        out_dir=str(args.out),
-        batch_size=args.batch_size,
-        max_bytes=int(args.max_mb * 1e6),
-        use_cache=not args.no_cache,
-        workers=args.workers,
-        use_models=not args.no_models,
-        progress=not args.no_progress and sys.stderr.isatty(),
-    )
+    report = run_extraction(args, [str(folder)])
     counts = report["counts"]
     print(
         f"{counts['documents']} documents ({counts['processed']} processed, {counts['cached']} unchanged), "
-        f"{counts.get('claims_in_table', 0)} claims in {Path(args.out) / 'evidence.csv'}; "
+        f"{counts.get('claims_in_table', 0)} claims in {tables_path(Path(args.out))}; "
         f"{counts['failed']} failed"
     )
     for failure in report["failures"]:

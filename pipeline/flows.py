@@ -18,38 +18,50 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
+import pickle  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from pipeline import extract as ex  # noqa: E402
 from pipeline import paths  # noqa: E402
 from pipeline.check import run_check  # noqa: E402
-from pipeline.documents import DEFAULT_MAX_BYTES, Document, read_documents  # noqa: E402
-
-
-@task(name="read-documents", cache_policy=NO_CACHE)
-def read_task(inputs: list[str], max_bytes: int):
-    return read_documents([Path(p) for p in inputs], max_bytes)
-
+from pipeline.documents import DEFAULT_MAX_BYTES, Document, iter_documents  # noqa: E402
+from pipeline.store import Store  # noqa: E402
 
 #: The flow's worker processes; set while an extract flow runs (not a task parameter: Prefect records those).
 _RUNNER: ex.BatchRunner | None = None
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def process_batch_task(batch: list[Document]) -> list[ex.DocResult]:
-    """NLP + claims for one batch of documents, in a worker process when the flow has them."""
-    return _RUNNER.run(batch) if _RUNNER is not None else ex.process_batch(batch)
+def process_batch_task(batch: bytes, use_models: bool = True) -> list[ex.DocResult]:
+    """NLP + claims for one batch of documents (pickled: Dask would otherwise take the dataclasses in a list
+    apart as a task graph): in a worker process of the flow's pool when it has one, else where the task runner
+    runs it (this process, or a Dask worker, which builds its pipeline once and keeps it)."""
+    documents: list[Document] = pickle.loads(batch)
+    return _RUNNER.run(documents) if _RUNNER is not None else ex.process_batch(documents, use_models)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_task(report: ex.RunReport, results: list[ex.DocResult], out_dir: str, started: float) -> None:
-    ex.write_outputs(report, results, Path(out_dir), started)
+def write_task(report: ex.RunReport, store: Store, out_dir: str, started: float, max_docs: int, inputs: Path) -> None:
+    ex.finish_outputs(report, store, Path(out_dir), started, max_docs, inputs)
+
+
+def _dask_workers() -> int:
+    """Workers of the Dask cluster the running flow submits to (0 when its task runner is not Dask's)."""
+    ctx = FlowRunContext.get()
+    runner = getattr(ctx, "task_runner", None)
+    if type(runner).__name__ != "DaskTaskRunner":
+        return 0
+    try:
+        return max(1, len(runner._client.nthreads()))  # noqa: SLF001 (no public accessor)
+    except Exception:
+        return 2
 
 
 @flow(name="extract", validate_parameters=False)
@@ -62,8 +74,16 @@ def extract_flow(
     progress: bool = False,
     workers: int = 2,
     use_models: bool = True,
+    tables_max_docs: int = ex.TABLES_MAX_DOCS,
 ) -> dict:
-    """Extract the evidence table from documents (files or folders; default ``corpus/``) into ``out_dir``."""
+    """Extract the evidence table from documents (files or folders; default ``corpus/``) into ``out_dir``.
+
+    Streams: files are read one at a time, batches go to the task runner with at most two per worker in flight,
+    and each batch is committed to the store as it completes. With the default task runner, ``workers`` > 1 runs
+    batches in forked worker processes; under ``DaskTaskRunner`` (see :func:`run_extract`) the Dask workers run
+    them.
+    """
+    global _RUNNER
     logger = get_run_logger()
     started = time.perf_counter()
     out = Path(out_dir)
@@ -71,90 +91,130 @@ def extract_flow(
     report = ex.RunReport(run_id=ex.new_run_id(), out_dir=str(out), started=ex.now_iso())
 
     t = time.perf_counter()
-    documents, failures = read_task(inputs, max_bytes)
-    report.timings["read_s"] = ex.elapsed(t)
-    for failure in failures:
-        logger.error("cannot use %s", failure.message())
-    report.failures = [ex.failure_record(f) for f in failures]
-    logger.info("read %d documents from %s (%d failed)", len(documents), ", ".join(inputs), len(failures))
+    version = ex.pipeline_version(use_models)
+    report.versions = ex.versions(use_models)
+    store = Store(out, version, ex.TABLES.values())
+    report.timings["open_store_s"] = ex.elapsed(t)
+    dask_workers = _dask_workers()
+    parallel = dask_workers or max(1, workers)
+    bar = tqdm(unit="doc", desc="extract", disable=not progress)
 
+    def submit(batch: list[Document]):
+        global _RUNNER
+        if _RUNNER is None and not dask_workers:
+            # one batch in all: no worker processes to start
+            _RUNNER = ex.BatchRunner(1 if job.closing and not job.sent else workers, use_models)
+        job.sent += 1
+        return process_batch_task.submit(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), use_models)
+
+    job = ex.Batches(
+        store,
+        report,
+        submit,
+        lambda future: future.result(),
+        batch_size=batch_size,
+        window=2 * parallel,
+        use_cache=use_cache,
+        use_models=use_models,
+        progress=bar.update,
+        keep_inputs=tables_max_docs,
+    )
     t = time.perf_counter()
-    nlp = ex.get_nlp(use_models)
-    version = ex.pipeline_version(nlp)
-    report.versions = ex.versions(nlp)
-    report.timings["load_pipeline_s"] = ex.elapsed(t)
-    cache = ex.ResultCache(out / "cache.sqlite") if use_cache else None
-
-    found = cache.get_many(documents, version) if cache else {}
-    results: list[ex.DocResult] = list(found.values())
-    todo = [d for d in documents if d.doc_id not in found]
-    if results:
-        logger.info("skipped %d unchanged documents (cached results)", len(results))
-
-    global _RUNNER
-    t = time.perf_counter()
-    _RUNNER = ex.BatchRunner(workers if len(todo) > batch_size else 1, use_models)
-    bar = tqdm(total=len(todo), unit="doc", desc="extract", disable=not progress or not todo)
     try:
-        batches = list(ex.batches(todo, batch_size))
-        # quote(): Prefect would otherwise walk every document to resolve futures in the arguments.
-        futures = [process_batch_task.submit(quote(batch)) for batch in batches]
-        for batch, future in zip(batches, futures, strict=True):
-            try:
-                batch_results = future.result()
-            except Exception as exc:  # isolate the failing document(s): one at a time, in this process
-                logger.warning("batch of %d failed (%s); retrying documents one by one", len(batch), exc)
-                batch_results = []
-                for document in batch:
-                    try:
-                        batch_results.extend(ex.process_batch([document], use_models))
-                    except Exception as doc_exc:
-                        problem = f"processing failed: {type(doc_exc).__name__}: {doc_exc}"
-                        logger.error("cannot process %s: %s", document.source or document.doc_id, problem)
-                        report.failures.append({"path": document.source, "doc_id": document.doc_id, "problem": problem})
-            if cache:
-                cache.put(batch_results, version)
-            results.extend(batch_results)
-            bar.update(len(batch))
+        job.feed(iter_documents([Path(p) for p in inputs], max_bytes, known=job.known_file, on_file=job.file_read))
+        job.close()
+    except BaseException:
+        job.discard()
+        raise
     finally:
         bar.close()
-        _RUNNER.close()
-        _RUNNER = None
-    report.timings["process_s"] = ex.elapsed(t)
-
-    order = {d.doc_id: i for i, d in enumerate(documents)}
-    results.sort(key=lambda r: order.get(r.doc_id, 0))
-    cached = sum(r.cached for r in results)
-    report.inputs = [{"path": d.source, "doc_id": d.doc_id, "content_hash": d.content_hash} for d in documents]
+        if _RUNNER is not None:
+            _RUNNER.close()
+            _RUNNER = None
+    report.timings["process_s"] = ex.elapsed(t)  # reading, NLP and storing, streamed
+    report.timings["read_s"] = round(job.read_s, 3)  # the part of it spent reading files
+    logger.info("read %d documents from %s (%d failed)", job.documents, ", ".join(inputs), len(report.failures))
+    if job.counts["cached"]:
+        logger.info("skipped %d unchanged documents (results in the store)", job.counts["cached"])
     report.counts = {
-        "inputs": len(documents) + len(failures),
-        "documents": len(documents),
-        "processed": len(results) - cached,
-        "cached": cached,
+        "inputs": job.documents + job.counts["unusable"],
+        "documents": job.documents,
+        "processed": job.counts["processed"],
+        "cached": job.counts["cached"],
         "failed": len(report.failures),
+        "words_processed": job.words,
+        "claims": job.counts["evidence"],
+        "mentions": job.counts["mentions"],
+        "studies": job.counts["studies"],
+        "references": job.counts["references"],
     }
-    words = sum(len(d.text.split()) for d in todo)
-    report.counts["words_processed"] = words
     report.settings = {
         "inputs": inputs,
         "batch_size": batch_size,
         "max_bytes": max_bytes,
         "use_cache": use_cache,
         "workers": workers,
+        "dask_workers": dask_workers,
         "use_models": use_models,
+        "tables_max_docs": tables_max_docs,
     }
-    t = time.perf_counter()
-    write_task(report, quote(results), str(out), started)
+    try:
+        write_task(report, quote(store), str(out), started, tables_max_docs, job.inputs_tmp)
+    finally:
+        job.discard()
+        store.close()
     logger.info(
-        "wrote %d claims, %d mentions to %s (%d documents processed, %d cached, %d failed)",
-        report.counts.get("claims", 0),
-        report.counts.get("mentions", 0),
+        "wrote %d claims, %d mentions to %s (%d documents processed, %d unchanged, %d failed)",
+        report.counts["claims"],
+        report.counts["mentions"],
         out,
         report.counts["processed"],
-        cached,
+        report.counts["cached"],
         len(report.failures),
     )
     return report.as_dict()
+
+
+def run_extract(dask_address: str | None = None, dask: bool = False, **parameters) -> dict:
+    """Run :func:`extract_flow`; on a Dask cluster when ``dask_address`` (``tcp://host:port``) is given, or on a
+    local one of ``workers`` processes when ``dask`` is true (prefect-dask's ``DaskTaskRunner``)."""
+    if not (dask or dask_address):
+        return extract_flow(**parameters)
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        runner = DaskTaskRunner(address=dask_address)
+    else:
+        cluster = {
+            "n_workers": max(1, parameters.get("workers", 2)),
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+        }
+        runner = DaskTaskRunner(cluster_kwargs=cluster)
+    return extract_flow.with_options(task_runner=runner)(**parameters)
+
+
+@flow(name="extract-dask", validate_parameters=False)
+def extract_dask_flow(
+    dask_address: str,
+    inputs: list[str] | None = None,
+    out_dir: str = str(paths.OUTPUTS_DIR),
+    batch_size: int = 128,
+    use_models: bool = True,
+    tables_max_docs: int = ex.TABLES_MAX_DOCS,
+) -> dict:
+    """The extract flow on the Dask cluster at ``dask_address`` (a subflow with ``DaskTaskRunner``): the entry
+    point for a deployment, whose task runner cannot be a parameter."""
+    return run_extract(
+        dask_address=dask_address,
+        inputs=inputs,
+        out_dir=out_dir,
+        batch_size=batch_size,
+        use_models=use_models,
+        tables_max_docs=tables_max_docs,
+    )
 
 
 @flow(name="check", validate_parameters=False)

@@ -62,6 +62,18 @@ def project_models(settings: dict) -> list[str]:
     return found
 
 
+def ner_models(
+    settings: dict | None = None, scispacy_models: list[str] | str | None = None, use_project_models: bool = True
+) -> list[str]:
+    """The NER pipelines :func:`build_nlp` adds (paths of the project's models, names of installed scispaCy
+    pipelines), known without loading any of them. ``settings``: the config's ``[evidence]`` section."""
+    if settings is None:
+        settings = dict(spacy.util.load_config(paths.NLP_CONFIG).get("evidence", {}))
+    wanted = settings.get("scispacy_models", "auto") if scispacy_models is None else scispacy_models
+    models = installed_scispacy_models() if wanted == "auto" else list(wanted or [])
+    return (project_models(settings) if use_project_models else []) + models
+
+
 def build_nlp(
     config_path: Path | None = None,
     scispacy_models: list[str] | str | None = None,
@@ -78,11 +90,7 @@ def build_nlp(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    wanted = settings.get("scispacy_models", "auto") if scispacy_models is None else scispacy_models
-    models = installed_scispacy_models() if wanted == "auto" else list(wanted or [])
-    if use_project_models:
-        models = project_models(settings) + models
-    for model in models:
+    for model in ner_models(settings, scispacy_models, use_project_models):
         add_ner_model(nlp, model)
     cache_floret_vectors(nlp)
     return nlp

@@ -135,9 +135,31 @@ def write_table(
     return written
 
 
+def from_arrow(data, table: Table) -> pd.DataFrame:
+    """An Arrow table back in the in-memory form the program validates: Python lists, ints, floats, bools."""
+    if not data.num_rows:
+        return empty_frame(table)
+    return pd.DataFrame(data.select(table.names).to_pylist(), columns=table.names)
+
+
+def read_dataset(folder: Path, table: Table) -> pd.DataFrame:
+    """All rows of a table's Parquet dataset folder (``<out>/dataset/<table>/``), parts in name order."""
+    import pyarrow.parquet as pq
+
+    frames = [from_arrow(pq.read_table(path), table) for path in sorted(folder.glob("*.parquet"))]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_frame(table)
+    return pd.concat(frames, ignore_index=True)
+
+
 def read_table(out_dir: Path, table: Table) -> pd.DataFrame:
-    """Read a table written by :func:`write_table` (JSONL keeps the list and bool types), or an empty one."""
+    """Read a table written by :func:`write_table` (JSONL keeps the list and bool types); for an output folder
+    kept as a Parquet dataset only (``dataset/<table>/``), the dataset; else an empty table."""
     path = out_dir / f"{table.name}.jsonl"
+    dataset = out_dir / "dataset" / table.name
+    if not path.exists() and dataset.is_dir():
+        return read_dataset(dataset, table)
     if not path.exists() or path.stat().st_size == 0:
         return empty_frame(table)
     frame = pd.read_json(path, orient="records", lines=True, dtype=False)

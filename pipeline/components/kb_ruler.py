@@ -245,7 +245,7 @@ def _priority(cand) -> int:
 
 
 def _number_variant(short: str) -> str:
-    """"MSCs" -> "MSC", "MSC" -> "MSCs"; "" when there is none (one letter, or not ending in an upper-case letter
+    """ "MSCs" -> "MSC", "MSC" -> "MSCs"; "" when there is none (one letter, or not ending in an upper-case letter
     or "s")."""
     if len(short) > 2 and short.endswith("s") and short[-2].isupper():
         return short[:-1]

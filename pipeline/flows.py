@@ -190,7 +190,7 @@ def run_extract(dask_address: str | None = None, dask: bool = False, **parameter
             "threads_per_worker": 1,
             "processes": True,
             "host": "127.0.0.1",
-            "dashboard_address": None,
+            "dashboard_address": ":0",
         }
         runner = DaskTaskRunner(cluster_kwargs=cluster)
     return extract_flow.with_options(task_runner=runner)(**parameters)

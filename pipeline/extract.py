@@ -144,24 +144,47 @@ def batches(items: list, size: int) -> Iterator[list]:
 
 
 def process_batch(documents: list[Document], use_models: bool = True) -> list[DocResult]:
-    """NLP and claims for a batch of documents (the unit of work of the extract flow)."""
+    """NLP and claims for a batch of documents.
+
+    Runs in a spaCy memory zone: the strings the batch adds to the vocab are freed at its end, so a long-lived
+    worker's memory does not grow with the number of distinct words it has seen (only plain rows leave the zone).
+    """
     nlp = get_nlp(use_models)
     kb = load_kb()
     lexicon = cues.load_lexicon()
     results = []
-    for document, doc in process(nlp, documents):
-        extraction = claims.extract(document, doc, kb, lexicon)
-        results.append(
-            DocResult(
-                document.doc_id,
-                document.content_hash,
-                extraction.claims,
-                extraction.mentions,
-                extraction.references,
-                metadata=doc_metadata(document),
+    with nlp.memory_zone():
+        for document, doc in process(nlp, documents):
+            extraction = claims.extract(document, doc, kb, lexicon)
+            results.append(
+                DocResult(
+                    document.doc_id,
+                    document.content_hash,
+                    extraction.claims,
+                    extraction.mentions,
+                    extraction.references,
+                    metadata=doc_metadata(document),
+                )
             )
-        )
     return results
+
+
+@dataclass
+class BatchResult:
+    """What a batch sends back: the documents processed and their rows per table (validated)."""
+
+    doc_ids: list[str]
+    frames: dict[str, pd.DataFrame]
+
+    @classmethod
+    def of(cls, results: list[DocResult]) -> BatchResult:
+        return cls([r.doc_id for r in results], build_tables(results))
+
+
+def run_batch(documents: list[Document], use_models: bool = True) -> BatchResult:
+    """The unit of work of the extract flow: :func:`process_batch`, then the batch's tables (built where the
+    batch ran, so the process that writes the output only writes)."""
+    return BatchResult.of(process_batch(documents, use_models))
 
 
 class BatchRunner:
@@ -179,14 +202,14 @@ class BatchRunner:
             get_nlp(use_models)  # build before forking so every worker inherits it
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
-    def run(self, batch: list[Document]) -> list[DocResult]:
+    def run(self, batch: list[Document]) -> BatchResult:
         if self.pool is None:
-            return process_batch(batch, self.use_models)
+            return run_batch(batch, self.use_models)
         try:
-            return self.pool.submit(process_batch, batch, self.use_models).result()
+            return self.pool.submit(run_batch, batch, self.use_models).result()
         except BrokenProcessPool:
             log.warning("a worker process died; processing the batch in the main process")
-            return process_batch(batch, self.use_models)
+            return run_batch(batch, self.use_models)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -230,7 +253,7 @@ class Batches:
     committing each batch's rows to ``store`` as it completes (in submission order).
 
     ``submit(batch)`` starts the work (a Prefect task, a worker process, or nothing) and ``collect(handle)``
-    returns its :class:`DocResult` list. A batch that fails is processed again one document at a time in this
+    returns its :class:`BatchResult`. A batch that fails is processed again one document at a time in this
     process, so only a bad document is lost (recorded in ``report.failures``).
     """
 
@@ -239,7 +262,7 @@ class Batches:
         store: Store,
         report: RunReport,
         submit: Callable[[list[Document]], object],
-        collect: Callable[[object], list[DocResult]],
+        collect: Callable[[object], BatchResult],
         batch_size: int = 128,
         window: int = 4,
         use_cache: bool = True,
@@ -350,7 +373,7 @@ class Batches:
     def _drain(self) -> None:
         batch, keys, handle = self.pending.popleft()
         try:
-            results = self.collect(handle)
+            done = self.collect(handle)
         except Exception as exc:  # isolate the failing document(s): one at a time, in this process
             log.warning("batch of %d failed (%s); processing its documents one by one", len(batch), exc)
             results = []
@@ -363,10 +386,10 @@ class Batches:
                     self.report.failures.append(
                         {"path": document.source, "doc_id": document.doc_id, "problem": problem}
                     )
-        frames = build_tables(results)
-        self.store.commit(self.report.run_id, {r.doc_id: keys[r.doc_id] for r in results}, frames)
-        self.counts["processed"] += len(results)
-        for name, frame in frames.items():
+            done = BatchResult.of(results)
+        self.store.commit(self.report.run_id, {d: keys[d] for d in done.doc_ids}, done.frames)
+        self.counts["processed"] += len(done.doc_ids)
+        for name, frame in done.frames.items():
             self.counts[name] += len(frame)
         self.progress(len(batch))
 

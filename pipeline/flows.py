@@ -39,12 +39,12 @@ _RUNNER: ex.BatchRunner | None = None
 
 
 @task(name="process-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def process_batch_task(batch: bytes, use_models: bool = True) -> list[ex.DocResult]:
+def process_batch_task(batch: bytes, use_models: bool = True) -> ex.BatchResult:
     """NLP + claims for one batch of documents (pickled: Dask would otherwise take the dataclasses in a list
     apart as a task graph): in a worker process of the flow's pool when it has one, else where the task runner
     runs it (this process, or a Dask worker, which builds its pipeline once and keeps it)."""
     documents: list[Document] = pickle.loads(batch)
-    return _RUNNER.run(documents) if _RUNNER is not None else ex.process_batch(documents, use_models)
+    return _RUNNER.run(documents) if _RUNNER is not None else ex.run_batch(documents, use_models)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)

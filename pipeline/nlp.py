@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy
@@ -168,6 +169,12 @@ class ForeignNER:
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
+
+    @contextmanager
+    def memory_zone(self, mem=None) -> Iterator[None]:
+        """Joins the main pipeline's ``memory_zone``: strings the model's own vocab learns are freed too."""
+        with self.source.memory_zone():
+            yield
 
 
 @Language.factory("evidence_foreign_ner", default_config={"model": ""})

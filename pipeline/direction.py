@@ -210,6 +210,43 @@ def _compared_rates(clause: str) -> str:
     return ""
 
 
+# "112 ± 9 vs 64 ± 7 mg/dL", "67% vs 100%", "3.1 ± 0.4 (vehicle) and 1.6 ± 0.5 (UCB-MSC)": two values of an outcome,
+# each with an optional spread and unit, and an optional arm label in parentheses
+_VALUE = r"(\d+(?:\.\d+)?)(?:\s*(?:±|\+/-|\+/−)\s*\d+(?:\.\d+)?)?(?:\s*%|\s*[a-zA-Zμµ]+(?:/[a-zA-Z]+)*)?"
+PAIRED_VALUES = re.compile(
+    rf"(?<![\w.]){_VALUE}\s*(?:\(([^()]{{1,40}})\)\s*)?(?:vs\.?|versus|and|compared with)\s+{_VALUE}"
+    rf"(?:\s*\(([^();]{{1,40}})\))?",
+    re.I,
+)
+# the arms the two values belong to, in the same order: "in vehicle-treated and UCB-MSC-treated rats",
+# "(vehicle vs UCB-MSC; p < 0.001)"
+PAIRED_GROUPS = re.compile(
+    r"(?:\(|\b(?:in|with|for|among|of)\s+(?:the\s+)?)([^,;()]{1,50}?)\s+(?:vs\.?|versus|and)\s+([^,;()]{1,50}?)"
+    r"(?=\s*[;,).]|\s+(?:rats|mice|pigs|dogs|animals|groups?|arms?|patients|kidneys)\b|\s*$)",
+    re.I,
+)
+
+
+def _paired_values(clause: str) -> str:
+    """ "up" or "down" when the clause gives an outcome's value in a control arm and in a therapy arm, paired ("was
+    67% vs 100% in vehicle-treated and MSC-treated rats", "112 ± 9 vs 64 ± 7 mg/dL (vehicle vs MSC)", "3.1
+    (vehicle) and 1.6 (MSC)"); else "". Exactly one of the two arms must be a control."""
+    pair = PAIRED_VALUES.search(clause[:200])
+    if pair is None:
+        return ""
+    first, label1, second, label2 = float(pair.group(1)), pair.group(2), float(pair.group(3)), pair.group(4)
+    if not (label1 and label2):
+        groups = PAIRED_GROUPS.search(clause[pair.end() : pair.end() + 120])
+        if groups is None:
+            return ""
+        label1, label2 = groups.group(1), groups.group(2)
+    control1, control2 = bool(CONTROL_GROUP.search(label1)), bool(CONTROL_GROUP.search(label2))
+    if control1 == control2 or first == second:
+        return ""
+    treated, control = (second, first) if control1 else (first, second)
+    return "up" if treated > control else "down"
+
+
 def _chain_end(text: str, targets: list[Target], index: int) -> int:
     """End of the list of targets that ``targets[index]`` starts or continues ("A, B and C")."""
     end = targets[index].end
@@ -330,8 +367,8 @@ def directions(
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
         if chosen is None:
-            compared = _compared_rates(text[target.end : hi])
-            if compared:  # "Survival was 40% with vehicle and 70% with MSCs"
+            compared = _compared_rates(text[target.end : hi]) or _paired_values(text[target.end : hi])
+            if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 per_target.append((target, _reading(Event(target.end, target.end, compared), target)))
             continue
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one

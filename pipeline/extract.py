@@ -423,12 +423,16 @@ def finish_outputs(
             stale = store.tables_stale() or any(
                 not (out_dir / f"{name}.{fmt}").exists() for name, formats in FORMATS.items() for fmt in formats
             )
+            run_docs = store.run_doc_ids(report.run_id)
             for name, table in TABLES.items():
                 if stale:
-                    merged = validate(store.read_table(name), table)
+                    # every batch was validated before it was stored, and its Parquet schema kept the types
+                    merged = store.read_table(name)
                     write_table(merged, table, out_dir, FORMATS[name], validated=True, staged=staged)
+                    mine = merged[merged["doc_id"].isin(run_docs)] if run_docs else merged.iloc[0:0]
+                else:
+                    mine = store.read_table(name, report.run_id)
                 report.outputs += [str(out_dir / f"{name}.{fmt}") for fmt in FORMATS[name]]
-                mine = store.read_table(name, report.run_id)
                 if len(mine):  # provenance: the rows this run produced
                     write_table(mine, table, run_dir, ("jsonl",), validated=True, staged=staged)
         report.timings["write_s"] = elapsed(t)

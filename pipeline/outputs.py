@@ -139,7 +139,11 @@ def from_arrow(data, table: Table) -> pd.DataFrame:
     """An Arrow table back in the in-memory form the program validates: Python lists, ints, floats, bools."""
     if not data.num_rows:
         return empty_frame(table)
-    return pd.DataFrame(data.select(table.names).to_pylist(), columns=table.names)
+    frame = data.select(table.names).to_pandas()
+    for col in table.columns:
+        if col.kind.startswith("list"):  # numpy arrays -> Python lists of Python values
+            frame[col.name] = [values.tolist() for values in frame[col.name]]
+    return frame
 
 
 def read_dataset(folder: Path, table: Table) -> pd.DataFrame:

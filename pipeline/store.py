@@ -54,7 +54,9 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def to_arrow(frame: pd.DataFrame, table: Table) -> pa.Table:
-    return pa.Table.from_pandas(frame[table.names], schema=arrow_schema(table), preserve_index=False)
+    """Column by column with the declared types (no inference, no casts)."""
+    schema = arrow_schema(table)
+    return pa.Table.from_arrays([pa.array(frame[f.name].tolist(), type=f.type) for f in schema], schema=schema)
 
 
 def write_parquet(frame: pd.DataFrame, table: Table, path: Path) -> None:
@@ -70,6 +72,9 @@ class Store:
         self.version = version
         self.tables = {t.name: t for t in tables}
         self.con = sqlite3.connect(self.out / MANIFEST, timeout=30)
+        # A killed process never leaves a half transaction (the rollback journal is on disk); not waiting for the
+        # disk at each commit only risks the last batches' records on a power cut, and those are redone.
+        self.con.execute("PRAGMA synchronous=OFF")
         with self.con:
             self.con.executescript(
                 """
@@ -85,10 +90,13 @@ class Store:
                 INSERT OR IGNORE INTO meta VALUES ('generation', 0), ('tables_generation', -1);
                 """
             )
+        self._files: list[tuple[str, int, int, str]] = []
         self.next_ord = self.con.execute("SELECT COALESCE(MAX(ord) + 1, 0) FROM docs").fetchone()[0]
         self.reconcile()
 
     def close(self) -> None:
+        with self.con:
+            self._save_files()
         self.con.close()
 
     # ------------------------------------------------------------------------------------------ documents
@@ -118,17 +126,20 @@ class Store:
         return [(doc_id, content_hash) for doc_id, _, content_hash in docs]
 
     def record_file(self, path: Path, info: os.stat_result, docs: list[tuple[str, str, str]]) -> None:
-        """Remember what ``path`` held (``(doc_id, key, content_hash)``) when it had this size and mtime."""
-        with self.con:
-            self.con.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                (str(path), info.st_size, info.st_mtime_ns, json.dumps(docs)),
-            )
+        """Remember what ``path`` held (``(doc_id, key, content_hash)``) when it had this size and mtime (saved
+        with the next batch's positions, or at :meth:`close`: one transaction, not one per file)."""
+        self._files.append((str(path), info.st_size, info.st_mtime_ns, json.dumps(docs)))
+
+    def _save_files(self) -> None:
+        if self._files:
+            self.con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", self._files)
+            self._files = []
 
     def assign_order(self, doc_ids: Iterable[str]) -> None:
         """Give documents seen for the first time the next input positions (kept for good, so a resumed run and
         an uninterrupted one order their rows the same way)."""
         with self.con:
+            self._save_files()
             for doc_id in doc_ids:
                 cur = self.con.execute(
                     "INSERT OR IGNORE INTO docs (doc_id, ord) VALUES (?, ?)", (doc_id, self.next_ord)
@@ -270,6 +281,17 @@ class Store:
     def live_parts(self, run_id: str | None = None) -> list[str]:
         query = "SELECT name FROM parts WHERE live=1" + (" AND run_id=?" if run_id else "") + " ORDER BY name"
         return [r[0] for r in self.con.execute(query, (run_id,) if run_id else ())]
+
+    def run_doc_ids(self, run_id: str) -> set[str]:
+        """The documents whose live rows ``run_id`` wrote."""
+        return {
+            r[0]
+            for r in self.con.execute(
+                "SELECT docs.doc_id FROM docs JOIN parts ON docs.part = parts.name "
+                "WHERE parts.run_id=? AND parts.live=1",
+                (run_id,),
+            )
+        }
 
     def read_part(self, table: str, name: str) -> pd.DataFrame:
         path = self.part_path(table, name)

@@ -146,3 +146,23 @@ def test_non_significant_values():
 def test_clause_ignores_breaks_in_parentheses():
     text = "A rose (x; y) but B fell."
     assert _clause(text, 0) == (0, text.index(" but") + 1)
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        (" was 45% vs 80% in saline-treated and exosome-treated mice (p = 0.01).", "up"),
+        (" on day 2: 3.2 ± 0.4 vs 1.7 ± 0.3 mg/dL (vehicle vs BM-MSC; p < 0.01).", "down"),
+        (" reached 2.8 ± 0.5 (PBS) and 1.2 ± 0.4 (EVs) on day 3.", "down"),
+        (" was 0.9 ± 0.1 vs 1.9 ± 0.3 mg/dL in MSC-treated and control rats.", "down"),
+        # two treated arms, no control: no direction from the numbers
+        (" was 1.1 vs 1.6 mg/dL in EV-treated and MSC-treated rats.", ""),
+        # arms not named with the values ("in the same groups"): nothing to read
+        (" was 2.1 and 1.2 mg/dL in the same groups.", ""),
+        (" rose 2.5-fold after injury.", ""),
+    ],
+)
+def test_paired_values_read_against_the_control_arm(clause, expected):
+    from pipeline.direction import _paired_values
+
+    assert _paired_values(clause) == expected

@@ -12,6 +12,8 @@ nannies, Prefect's temporary API server; PSS counts the pages forked workers sha
 
     .venv/bin/python benchmarks/scale.py                          # 1k, 10k, 50k; KB-only pipeline
     .venv/bin/python benchmarks/scale.py --sizes 1000 --models    # with the trained NER models
+    .venv/bin/python benchmarks/scale.py --sizes 1000 50000 --runners dask_external --rerun-sizes \
+        --json benchmarks/results/scale_dask_external.json      # a scheduler in its own process
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ RUNNERS = {
     "default": ["--workers", "1"],
     "process_pool": ["--workers", "2"],
     "dask": ["--dask", "--workers", "2"],
+    # a scheduler and 2 workers started as their own processes (`dask scheduler`, `dask worker --nworkers 2`)
+    "dask_external": ["--dask-address"],
 }
 SOURCES = (
     ("bc5cdr", ("train", "dev", "test")),
@@ -109,9 +113,50 @@ class Sampler(threading.Thread):
             self.done.wait(self.interval)
 
 
+class ExternalCluster:
+    """``dask scheduler`` and ``dask worker --nworkers 2 --nthreads 1`` on 127.0.0.1, as their own processes."""
+
+    def __init__(self, folder: Path) -> None:
+        dask = str(REPO / ".venv" / "bin" / "dask")
+        info = folder / "scheduler.json"
+        info.unlink(missing_ok=True)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.procs = [
+            subprocess.Popen(
+                [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(info)]
+                + ["--dashboard-address", ":0"],
+                **quiet,
+            )
+        ]
+        while not info.exists() or not info.stat().st_size:
+            time.sleep(0.2)
+        self.address = json.loads(info.read_text())["address"]
+        self.procs.append(
+            subprocess.Popen(
+                [dask, "worker", "--scheduler-file", str(info), "--nworkers", "2", "--nthreads", "1"], **quiet
+            )
+        )
+        time.sleep(5)  # workers registered
+
+    def close(self) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+            proc.wait()
+
+
 def extract(corpus: Path, out: Path, runner: str, models: bool) -> dict[str, Any]:
     command = [str(REPO / ".venv" / "bin" / "evidence"), "extract", str(corpus), "--out", str(out), "--no-progress"]
-    command += RUNNERS[runner] + ([] if models else ["--no-models"])
+    command += [] if models else ["--no-models"]
+    cluster = ExternalCluster(out.parent) if runner == "dask_external" else None
+    command += RUNNERS[runner] + ([cluster.address] if cluster else [])
+    try:
+        return _extract(command, out, runner)
+    finally:
+        if cluster:
+            cluster.close()
+
+
+def _extract(command: list[str], out: Path, runner: str) -> dict[str, Any]:
     env = os.environ | {"PREFECT_LOGGING_LEVEL": "WARNING"}
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -237,7 +282,7 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    p.add_argument("--runners", nargs="+", choices=list(RUNNERS), default=list(RUNNERS))
+    p.add_argument("--runners", nargs="+", choices=list(RUNNERS), default=["default", "process_pool", "dask"])
     p.add_argument("--rerun-sizes", type=int, nargs="*", default=[10000, 50000], help="sizes to time re-runs on")
     p.add_argument("--models", action="store_true", help="with the trained NER models (default: KB only)")
     p.add_argument("--scratch", type=Path, default=None, help="scratch folder (default: a temporary one, removed)")

@@ -233,7 +233,7 @@ def build_tables(results: list[DocResult]) -> dict[str, pd.DataFrame]:
     return {table.name: validate(pd.DataFrame(data, columns=table.names), table) for table, data in rows.items()}
 
 
-#: Formats written per table (JSONL always: it is what merging with earlier runs reads back).
+#: Formats written per table (JSONL always: it keeps the list and bool types for `read_table`).
 FORMATS = {
     "evidence": ("csv", "parquet", "jsonl"),
     "studies": ("csv", "parquet", "jsonl"),

@@ -181,13 +181,3 @@ def read_table(out_dir: Path, table: Table) -> pd.DataFrame:
         elif col.kind == "float":
             frame[col.name] = frame[col.name].map(float)
     return frame[table.names]
-
-
-def merge_with_previous(new: pd.DataFrame, previous: pd.DataFrame, doc_ids: set[str]) -> pd.DataFrame:
-    """Rows of documents processed in this run replace their earlier rows; other documents' rows are kept."""
-    kept = previous[~previous["doc_id"].isin(doc_ids)] if len(previous) else previous
-    if not len(kept):
-        return new.reset_index(drop=True)
-    if not len(new):
-        return kept.reset_index(drop=True)
-    return pd.concat([kept, new], ignore_index=True)

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.outputs import atomic_write, merge_with_previous, read_table, write_json, write_table, write_text
+from pipeline.outputs import atomic_write, read_table, write_json, write_table, write_text
 from pipeline.schema import EVIDENCE, MENTIONS, ROUTES, STUDY_TYPES, SchemaError, schema_markdown, validate
 
 
@@ -280,23 +280,6 @@ def test_read_table_fills_columns_absent_from_older_files(tmp_path):
     row = read_table(tmp_path, EVIDENCE).iloc[0]
     assert row["trial_id"] == [] and row["section"] == ""
     assert row["citations"] == [9, 10]
-
-
-def test_merge_with_previous_replaces_reprocessed_documents():
-    previous = frame(
-        evidence_row(claim_id="a1", doc_id="a"),
-        evidence_row(claim_id="a2", doc_id="a"),
-        evidence_row(claim_id="b1", doc_id="b"),
-        evidence_row(claim_id="c1", doc_id="c"),
-    )
-    new = frame(evidence_row(claim_id="a3", doc_id="a"), evidence_row(claim_id="d1", doc_id="d"))
-    # a and d re-processed, c re-processed and now yields no claims, b untouched
-    merged = merge_with_previous(new, previous, {"a", "c", "d"})
-    assert merged["claim_id"].tolist() == ["b1", "a3", "d1"]
-    assert list(merged.index) == [0, 1, 2]
-    assert merge_with_previous(new.iloc[0:0], previous, {"a"})["claim_id"].tolist() == ["b1", "c1"]
-    assert merge_with_previous(new, previous.iloc[0:0], {"a", "d"})["claim_id"].tolist() == ["a3", "d1"]
-    assert merge_with_previous(new, previous, {"a", "b", "c", "d"})["claim_id"].tolist() == ["a3", "d1"]
 
 
 def test_atomic_write_keeps_previous_file_when_writer_fails(tmp_path):

@@ -281,6 +281,8 @@ class Batches:
         self.progress = progress or (lambda n: None)
         self.pending: deque[tuple[list[Document], dict[str, str], object]] = deque()
         self.batch: list[Document] = []
+        self.batch_keys: dict[str, str] = {}  # doc_id -> key of the documents in self.batch
+        self.keys: dict[str, str] = {}  # keys of the file just read, until its documents are fed
         self.counts: Counter[str] = Counter()
         self.words = 0
         self.read_s = 0.0
@@ -293,8 +295,10 @@ class Batches:
         return self.store.unchanged_file(path) if self.use_cache else None
 
     def file_read(self, path: Path, info, documents: list[Document], complete: bool) -> None:
+        # each document's key, computed once: the file's record, the done check and the batch's commit use it
+        self.keys.update((d.doc_id, doc_key(d)) for d in documents)
         if complete and self.use_cache:
-            self.store.record_file(path, info, [(d.doc_id, doc_key(d), d.content_hash) for d in documents])
+            self.store.record_file(path, info, [(d.doc_id, self.keys[d.doc_id], d.content_hash) for d in documents])
 
     def feed(self, items: Iterable) -> None:
         """Consume :func:`pipeline.documents.iter_documents` items; then call :meth:`close`. The time spent
@@ -316,9 +320,11 @@ class Batches:
                     self._input({"path": item.path, "doc_id": doc_id, "content_hash": content_hash})
             else:
                 self._input({"path": item.source, "doc_id": item.doc_id, "content_hash": item.content_hash})
-                if self.use_cache and self.store.is_done(item.doc_id, doc_key(item)):
+                key = self.keys.pop(item.doc_id, None) or doc_key(item)
+                if self.use_cache and self.store.is_done(item.doc_id, key):
                     self.counts["cached"] += 1
                     continue
+                self.batch_keys[item.doc_id] = key
                 self.batch.append(item)
                 if len(self.batch) >= self.batch_size:
                     self._send()
@@ -363,8 +369,8 @@ class Batches:
 
     def _send(self) -> None:
         batch, self.batch = self.batch, []
+        keys, self.batch_keys = self.batch_keys, {}
         self.store.assign_order(d.doc_id for d in batch)  # input positions, before any result comes back
-        keys = {d.doc_id: doc_key(d) for d in batch}
         self.words += sum(len(d.text.split()) for d in batch)
         self.pending.append((batch, keys, self.submit(batch)))
         while len(self.pending) >= self.window:

@@ -91,8 +91,8 @@ def extract_flow(
     report = ex.RunReport(run_id=ex.new_run_id(), out_dir=str(out), started=ex.now_iso())
 
     t = time.perf_counter()
-    version = ex.pipeline_version(use_models)
     report.versions = ex.versions(use_models)
+    version = report.versions["pipeline_version"]
     store = Store(out, version, ex.TABLES.values())
     report.timings["open_store_s"] = ex.elapsed(t)
     dask_workers = _dask_workers()

@@ -87,6 +87,8 @@ class Store:
                 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
                     docs TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS part_rows (part TEXT NOT NULL, tbl TEXT NOT NULL, n INTEGER NOT NULL,
+                    PRIMARY KEY (part, tbl));
                 INSERT OR IGNORE INTO meta VALUES ('generation', 0), ('tables_generation', -1);
                 """
             )
@@ -198,6 +200,7 @@ class Store:
                 "UPDATE docs SET key=?, version=?, part=? WHERE doc_id=?",
                 [(keys[d], self.version, name, d) for d in doc_ids],
             )
+            self._set_rows(name, {t: len(f) for t, f in frames.items()})
         self._bump()
         self.reconcile(old)
         return name
@@ -230,15 +233,18 @@ class Store:
                     self.con.execute("UPDATE parts SET live=0 WHERE name=?", (name,))
             else:
                 keep = set(kept)
+                rows = {}
                 with transaction() as staged:
                     for table_name, table in self.tables.items():
                         path = self.part_path(table_name, name)
                         if path.exists():
                             frame = self.read_part(table_name, name)
                             frame = frame[frame["doc_id"].isin(keep)]
+                            rows[table_name] = len(frame)
                             staged.write(path, lambda p, f=frame, t=table: write_parquet(f, t, p))
                 with self.con:
                     self.con.execute("UPDATE parts SET doc_ids=? WHERE name=?", (json.dumps(kept), name))
+                    self._set_rows(name, rows)
             self._bump()
 
     def _bump(self) -> None:
@@ -256,12 +262,26 @@ class Store:
         with self.con:
             self.con.execute("UPDATE meta SET v=? WHERE k='tables_generation'", (self._meta("generation"),))
 
+    def _set_rows(self, name: str, rows: dict[str, int]) -> None:
+        """Record each table's row count in part ``name`` (inside the caller's transaction)."""
+        self.con.execute("DELETE FROM part_rows WHERE part=?", (name,))
+        self.con.executemany("INSERT INTO part_rows VALUES (?, ?, ?)", [(name, t, n) for t, n in rows.items()])
+
     def count_rows(self, table: str) -> int:
-        """Rows of ``table`` in the dataset (from the Parquet footers, without reading the data)."""
+        """Rows of ``table`` in the dataset: the counts recorded at commit; a part committed by a version that did
+        not record them is counted from its Parquet footer."""
         total = 0
-        for name in self.live_parts():
+        query = (
+            "SELECT parts.name, part_rows.n FROM parts LEFT JOIN part_rows "
+            "ON part_rows.part = parts.name AND part_rows.tbl = ? WHERE parts.live = 1"
+        )
+        for name, n in self.con.execute(query, (table,)).fetchall():
+            if n is not None:
+                total += n
+                continue
+            counted = self.con.execute("SELECT 1 FROM part_rows WHERE part=? LIMIT 1", (name,)).fetchone()
             path = self.part_path(table, name)
-            if path.exists():
+            if counted is None and path.exists():
                 total += pq.ParquetFile(path).metadata.num_rows
         return total
 

@@ -100,6 +100,23 @@ def test_a_document_processed_again_moves_and_its_old_part_is_kept_under_runs(tm
     assert store.read_table("evidence")["doc_id"].tolist() == ["a", "a", "b"]
 
 
+def test_row_counts_come_from_the_manifest_and_follow_rewrites(tmp_path):
+    store = Store(tmp_path, VERSION, TABLES)
+    store.assign_order(["a", "b"])
+    old = store.commit("run1", {"a": "k1", "b": "k1"}, frames(claim("a", 0), claim("a", 1), claim("b", 0)))
+    assert (store.count_rows("evidence"), store.count_rows("mentions")) == (3, 0)
+    store.commit("run2", {"a": "k2"}, frames(claim("a", 0)))  # the old part is rewritten with b's row only
+    assert store.count_rows("evidence") == 2
+    # counted without reading the parts: a count the manifest holds is what is reported
+    with store.con:
+        store.con.execute("UPDATE part_rows SET n = n + 10 WHERE part=? AND tbl='evidence'", (old,))
+    assert store.count_rows("evidence") == 12
+    # a part committed before the counts were recorded is counted from its Parquet footer
+    with store.con:
+        store.con.execute("DELETE FROM part_rows WHERE part=?", (old,))
+    assert store.count_rows("evidence") == 2
+
+
 def test_start_up_removes_parts_no_run_committed_and_finishes_interrupted_moves(tmp_path):
     store = Store(tmp_path, VERSION, TABLES)
     store.assign_order(["a", "b"])

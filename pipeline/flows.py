@@ -52,16 +52,37 @@ def write_task(report: ex.RunReport, store: Store, out_dir: str, started: float,
     ex.finish_outputs(report, store, Path(out_dir), started, max_docs, inputs)
 
 
-def _dask_workers() -> int:
-    """Workers of the Dask cluster the running flow submits to (0 when its task runner is not Dask's)."""
-    ctx = FlowRunContext.get()
-    runner = getattr(ctx, "task_runner", None)
-    if type(runner).__name__ != "DaskTaskRunner":
+def _dask_client():
+    """The Dask client of the running flow's task runner (None when its task runner is not Dask's)."""
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    return runner.client if type(runner).__name__ == "DaskTaskRunner" else None
+
+
+def _dask_workers(client) -> int:
+    """Workers of the Dask cluster ``client`` submits to (0 without one)."""
+    if client is None:
         return 0
     try:
-        return max(1, len(runner._client.nthreads()))  # noqa: SLF001 (no public accessor)
+        return max(1, len(client.nthreads()))
     except Exception:
         return 2
+
+
+class _DaskBatch:
+    """A batch on Dask: its documents are scattered to the cluster first and the task gets the Dask future, so
+    the task spec that the client and the scheduler keep for every submitted task holds only a key (with the
+    documents inline each finished batch left ~200 KB behind in both). The data is released with its result."""
+
+    def __init__(self, client, payload: bytes, use_models: bool) -> None:
+        self.data = client.scatter(payload, hash=False)
+        self.future = process_batch_task.submit(self.data, use_models)
+
+    def result(self) -> ex.BatchResult:
+        try:
+            return self.future.result()
+        finally:
+            self.data.release()
+            self.future = self.data = None
 
 
 @flow(name="extract", validate_parameters=False)
@@ -95,7 +116,8 @@ def extract_flow(
     version = report.versions["pipeline_version"]
     store = Store(out, version, ex.TABLES.values())
     report.timings["open_store_s"] = ex.elapsed(t)
-    dask_workers = _dask_workers()
+    dask_client = _dask_client()
+    dask_workers = _dask_workers(dask_client)
     parallel = dask_workers or max(1, workers)
     bar = tqdm(unit="doc", desc="extract", disable=not progress)
 
@@ -105,7 +127,10 @@ def extract_flow(
             # one batch in all: no worker processes to start
             _RUNNER = ex.BatchRunner(1 if job.closing and not job.sent else workers, use_models)
         job.sent += 1
-        return process_batch_task.submit(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), use_models)
+        payload = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+        if dask_client is not None:
+            return _DaskBatch(dask_client, payload, use_models)
+        return process_batch_task.submit(payload, use_models)
 
     job = ex.Batches(
         store,

@@ -39,6 +39,7 @@ NEUTRAL_SURFACES = {"safety", "safety profile"}
 #: Surface forms that state the absence of adverse events ("was safe", "well tolerated").
 SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
+OPEN_QUESTION = re.compile(r"\s*whether\b", re.I)  # a sentence that opens with "Whether"
 MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
 # "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
@@ -352,7 +353,12 @@ def _claim_row(
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
-    claim_type = _claim_type(text, direction, hedged, lexicon, section)
+    if OPEN_QUESTION.match(text) or lexicon.open_question.search(text):
+        # "Whether X protects ... has not been established": a question, not a finding
+        direction, per_target = "unclear", []
+        claim_type = "hypothesis" if hedged and section not in BACKGROUND_SECTIONS else "background"
+    else:
+        claim_type = _claim_type(text, direction, hedged, lexicon, section)
     if claim_type == "aim":
         direction, per_target = "unclear", []
     # one direction per outcome: the same outcome read two ways in one sentence ("failed to reduce fibrosis,

@@ -19,6 +19,8 @@ from pipeline import paths
 def _phrases_re(phrases: list[str]) -> re.Pattern[str]:
     """One regex matching any phrase on word boundaries (longest first), case-insensitive."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")  # no phrases: matches nothing
     body = "|".join(re.escape(p) for p in ordered)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
@@ -37,6 +39,7 @@ class Lexicon:
     finding: re.Pattern[str]
     method: re.Pattern[str]
     review_markers: re.Pattern[str]
+    open_question: re.Pattern[str]
     study_type: dict[str, re.Pattern[str]]
     study_type_weak: dict[str, re.Pattern[str]]
     routes: list[tuple[str, re.Pattern[str]]]
@@ -68,6 +71,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         finding=_phrases_re(epistemics["finding"]),
         method=_phrases_re(epistemics["method"]),
         review_markers=_phrases_re(epistemics["review_markers"]),
+        open_question=_phrases_re(epistemics.get("open_question", [])),
         study_type={k: _phrases_re(v) for k, v in context["study_type"]["strong"].items()},
         study_type_weak={k: _phrases_re(v) for k, v in context["study_type"]["weak"].items()},
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],

@@ -23,7 +23,8 @@ THERAPY_WORDS = re.compile(
     re.I,
 )
 NEGATED_BEFORE = re.compile(
-    r"\b(not|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)\s+(\w+\s+)?$", re.I
+    r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)\s+(\w+\s+)?$",
+    re.I,
 )
 # "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
 ABOUT_CONTROLS = re.compile(
@@ -35,11 +36,12 @@ RESTRICTED = re.compile(
     r"\bonly (?:early|transient(?:ly)?|short-term)\b",
     re.I,
 )
+BOTH = re.compile(r"\b(?:both|either)\b", re.I)
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
 # "improves survival but not renal function": "not" right before a target.
-NOT_BEFORE_TARGET = re.compile(r"\b(?:not|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
+NOT_BEFORE_TARGET = re.compile(r"\b(?:not(?!\s+only\b)|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
 # An infinitive of purpose ("cells to prevent AKI", "in order to reduce"), not "were able to reduce".
 PURPOSE_BEFORE = re.compile(
     r"(?<!\bable )(?<!\bshown )(?<!\bfound )(?<!\bproved )(?<!\bappeared )(?<!\bappears )(?<!\bappear )"
@@ -54,9 +56,13 @@ BUT_NOT = re.compile(r"\bbut not\b", re.I)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
 P_VALUE = re.compile(r"\b[pP]\s*(=|>|≥|>=|<|≤|<=)\s*(0?\.\d+|1(?:\.0+)?)\b")
-RATIO_CI = re.compile(
-    r"\b(?:risk ratio|odds ratio|hazard ratio|relative risk|rate ratio|RR|OR|HR|aOR|aHR)\b[^;()]{0,40}?"
-    r"(?:95\s*%\s*)?(?:CI|confidence interval)[:,\s]*(?P<low>\d+(?:\.\d+)?)\s*(?:[-–—]|to)\s*(?P<high>\d+(?:\.\d+)?)"
+RATIO_WORD = re.compile(r"\b(?:risk ratio|odds ratio|hazard ratio|relative risk|rate ratio|RR|OR|HR|aOR|aHR)\b")
+# "odds ratio 0.70, 95% CI 0.35-1.39", "HR 0.45 (95% CI 0.22-0.91)", and after a first ratio a bare "0.93 (95% CI
+# 0.51-1.70)"; a negative value (a mean difference) is not a ratio
+RATIO_VALUE_CI = re.compile(
+    r"(?<![\w.−-])(?P<value>\d+(?:\.\d+)?)\s*(?:,\s*|;\s*|\(\s*)(?:95\s*%\s*)?(?:CI|confidence interval)[:,\s]*"
+    r"(?P<low>\d+(?:\.\d+)?)\s*(?:[-–—]|to)\s*(?P<high>\d+(?:\.\d+)?)",
+    re.I,
 )
 # "no significant difference between early- and late-passage cells (p = 0.38)": two treated arms compared
 ARM_COMPARISON = re.compile(
@@ -74,6 +80,25 @@ RATE_IN_GROUP = re.compile(
 CONTROL_GROUP = re.compile(
     r"\b(?:vehicle|placebo|saline|PBS|controls?|untreated|sham|other groups|other arms|standard care|usual care)\b",
     re.I,
+)
+# "the rise in serum creatinine", "the decline of GFR": the target names a change; a cue on the change ("smaller",
+# "attenuated", "was larger") reads through it, turned round for a fall ("prevented the loss of capillaries")
+CHANGE_NOUN = re.compile(
+    r"\b(?:(?P<up>rises?|increases?|elevations?)|(?P<down>declines?|decreases?|reductions?|falls?|drops?|loss))\s+"
+    r"(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+    re.I,
+)
+# what may stand between a cue and the change it modifies: "attenuated the early rise", "a smaller rise"
+MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
+# "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
+ONLY_ARM = re.compile(
+    r"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:groups?|arms?|[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome))\b",
+    re.I,
+)
+# "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
+SAME_IN_ALL_ARMS = re.compile(
+    r"\b(?:in|for|among)\s+(?:both|each|all)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
 )
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
@@ -173,12 +198,36 @@ def non_significant(text: str, comparisons: list[tuple[int, int]] | None = None)
             found.append(Event(m.start(), m.end(), "no_effect"))
     found += [Event(m.start(), m.end(), "no_effect") for m in NOT_SIGNIFICANT.finditer(text)]
     # "(risk ratio 1.09, 95% CI 0.80-1.49)": a ratio whose confidence interval includes 1
-    for m in RATIO_CI.finditer(text):
+    found += [e for e in ratios(text) if e.kind == "no_effect"]
+    comparisons = arm_comparisons(text) if comparisons is None else comparisons
+    return [e for e in found if not _inside(e, comparisons)]
+
+
+def significant(text: str) -> list[tuple[int, int]]:
+    """Spans of significant results: p-values below 0.05 ("P < 0.01", "p = 0.003") and ratios whose confidence
+    interval excludes 1."""
+    found = []
+    for m in P_VALUE.finditer(text):
+        op, value = m.group(1), float(m.group(2))
+        if (op in ("<", "≤", "<=") and value <= 0.05) or (op == "=" and value < 0.05):
+            found.append((m.start(), m.end()))
+    return found + [(e.start, e.end) for e in ratios(text) if e.kind != "no_effect"]
+
+
+def ratios(text: str) -> list[Event]:
+    """Each ratio with its confidence interval after a ratio's name: ``no_effect`` when the interval includes 1,
+    else ``down`` (below 1: fewer events with the therapy) or ``up``."""
+    named = RATIO_WORD.search(text)
+    if named is None:
+        return []
+    found = []
+    for m in RATIO_VALUE_CI.finditer(text, named.start()):
         low, high = float(m.group("low")), float(m.group("high"))
         if low < 1 < high:
             found.append(Event(m.start(), m.end(), "no_effect"))
-    comparisons = arm_comparisons(text) if comparisons is None else comparisons
-    return [e for e in found if not _inside(e, comparisons)]
+        elif high < 1 or low > 1:
+            found.append(Event(m.start(), m.end(), "down" if high < 1 else "up"))
+    return found
 
 
 def arm_comparisons(text: str) -> list[tuple[int, int]]:
@@ -291,6 +340,19 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
     )
 
 
+def _through_change(text: str, noun: re.Match, noun_start: int, before: list[Event], predicate: Event | None) -> Event:
+    """The reading of a target that names a change ("the rise in creatinine"): a cue right before the change
+    ("attenuated the early rise", "a smaller rise") or its predicate ("the reduction in creatinine was larger"),
+    turned round for a fall; else the change itself."""
+    modifier = next((e for e in reversed(before) if MODIFIER_GAP.fullmatch(text[e.end : noun_start])), None)
+    cue = modifier or predicate
+    if cue is None:
+        return Event(noun_start, noun_start, "up" if noun.group("up") else "down")
+    if noun.group("down") and cue.kind in ("up", "down"):
+        return Event(cue.start, cue.end, "down" if cue.kind == "up" else "up")
+    return cue
+
+
 def _reading(event: Event, target: Target) -> str:
     if event.kind in ("up", "down"):
         return "beneficial" if event.kind == target.good else "harmful"
@@ -318,7 +380,13 @@ def directions(
         return [], "unclear"
     comparisons = arm_comparisons(text)
     found = [e for e in events(text, lexicon, comparisons) if not _caused_by_injury(e, text, injury_spans)]
+    # "hazard ratio for death 0.45 (95% CI 0.22-0.91)": fewer deaths with the therapy
+    found = sorted(
+        found + [e for e in ratios(text) if e.kind != "no_effect" and not _inside(e, comparisons)],
+        key=lambda e: e.start,
+    )
     stats = non_significant(text, comparisons)
+    wins = significant(text)
     targets = sorted(targets, key=lambda t: t.start)
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
@@ -331,12 +399,17 @@ def directions(
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
             per_target.append((target, "no_effect"))
             continue
+        tail = _chain_end(text, targets, index)
+        # the target's own stretch of the clause: up to the next target that is not in its list
+        own = min([hi] + [t.start for t in targets[index + 1 :] if t.start >= tail])
         # "GFR fell by 28% with vehicle and by 25% with MSCs (p = 0.61)": a non-significant comparison after the
-        # target, in its clause, overrides the change verbs.
-        verdict = next((e for e in stats if target.end <= e.start < hi), None)
+        # target overrides the change verbs; beside a significant one ("1.9 vs 2.8 mg/dL (P < 0.01), and 2.5 after
+        # mock-MSCs (P = 0.18)") the arms differ: mixed.
+        verdict = next((e for e in stats if target.end <= e.start < own), None)
         if verdict is not None:
             verdict.used = True
-            per_target.append((target, "no_effect"))
+            mixed = any(target.end <= start < own for start, _ in wins)
+            per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
             # denied by a negation or no-effect cue near it ("no tumours", "maldifferentiation was not observed"),
@@ -350,12 +423,13 @@ def directions(
             )
             per_target.append((target, "no_effect" if denied else "harmful"))
             continue
+        noun = CHANGE_NOUN.search(text[lo : target.start])
+        noun_start = lo + noun.start() if noun else target.start
         before = [
             e
             for e in found
-            if lo <= e.start and e.end <= target.start and target.start - e.end <= 100 and id(e) not in passive_used
+            if lo <= e.start and e.end <= noun_start and target.start - e.end <= 100 and id(e) not in passive_used
         ]
-        tail = _chain_end(text, targets, index)
         after = [e for e in found if tail <= e.start < hi and e.start - tail <= 80]
         passive = after and PASSIVE_GAP.search(text[tail : after[0].start])
         # A cue after the target (or after the list it ends) reads it only as its predicate: passive ("creatinine
@@ -366,15 +440,25 @@ def directions(
         # "... tubular injury at 24 h, and 7-day survival rose": a verb right after the outcome is its predicate
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
+        if noun:
+            chosen = _through_change(text, noun, noun_start, before, after[0] if passive or immediate else None)
+            for e in found:  # the change noun itself ("rise", "reduction in") is read here, not for another target
+                if noun_start <= e.start < target.start:
+                    e.used = True
         if chosen is None:
             compared = _compared_rates(text[target.end : hi]) or _paired_values(text[target.end : hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 per_target.append((target, _reading(Event(target.end, target.end, compared), target)))
+            elif SAME_IN_ALL_ARMS.search(text, target.end, own):  # "Mortality was 2.5% in both arms"
+                per_target.append((target, "no_effect"))
             continue
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
             passive_used.add(id(chosen))
         chosen.used = True
-        per_target.append((target, _reading(chosen, target)))
+        reading = _reading(chosen, target)
+        if reading in ("beneficial", "harmful") and (arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi):
+            reading = "mixed"  # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"
+        per_target.append((target, reading))
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if arms >= 2:
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against

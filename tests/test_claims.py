@@ -284,6 +284,26 @@ def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
     ]
 
 
+def test_an_open_question_is_no_finding(nlp, kb, tmp_path):
+    path = tmp_path / "question.txt"
+    path.write_text(
+        "Adipose MSCs in cisplatin nephropathy\n\n"
+        "Background: Whether adipose MSCs protect tubular cells directly has not been established.\n"
+        "Results: Adipose MSCs reduced serum creatinine in rats with cisplatin-induced AKI.\n"
+        "Conclusions: Whether adipose MSCs would benefit patients receiving cisplatin remains to be tested.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims
+    got = [(r["section"], r["claim_type"], r["effect_direction"], r["outcome_effects"]) for r in rows]
+    assert got == [
+        ("title", "background", "unclear", []),
+        ("background", "background", "unclear", []),
+        ("results", "finding", "beneficial", ["serum creatinine:beneficial"]),
+        ("conclusions", "hypothesis", "unclear", []),
+    ]
+
+
 def test_review_by_article_type_then_by_citations():
     lexicon = cues.load_lexicon()
     cited = "MSCs protect [1]. EVs too [2,3]. And CM [4-6]."

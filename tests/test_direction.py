@@ -16,6 +16,7 @@ GOOD = {
     "cystatin C": "down",
     "survival": "up",
     "BUN": "down",
+    "mortality": "down",
     "no tumors": "absent",
     "infusion reactions": "absent",
 }
@@ -166,3 +167,45 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
     from pipeline.direction import _paired_values
 
     assert _paired_values(clause) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue on a named change reads through it: a smaller rise is a fall, a prevented decline a rise
+        ("The peak rise in creatinine was smaller with MSCs (P = 0.02).", ({"creatinine": "beneficial"}, "beneficial")),
+        ("MSCs attenuated the early rise in creatinine.", ({"creatinine": "beneficial"}, "beneficial")),
+        ("MSCs prevented the decline in GFR.", ({"GFR": "beneficial"}, "beneficial")),
+        ("The reduction in creatinine was larger with early EVs.", ({"creatinine": "beneficial"}, "beneficial")),
+        # with no cue on it, the change itself is the reading
+        ("MSC-treated rats had a 40% reduction in BUN.", ({"BUN": "beneficial"}, "beneficial")),
+        # a significant and a non-significant comparison of one outcome: the arms differ
+        (
+            "Creatinine was 1.9 mg/dL with MSCs versus 2.8 mg/dL with vehicle (P < 0.01), and 2.5 mg/dL with mock "
+            "cells (P = 0.18 versus vehicle).",
+            ({"creatinine": "mixed"}, "mixed"),
+        ),
+        # a p-value belongs to the outcome before it, not to an earlier one
+        (
+            "MSCs increased survival (P = 0.04) and reduced creatinine (P = 0.3).",
+            ({"survival": "beneficial", "creatinine": "no_effect"}, "mixed"),
+        ),
+        # a ratio whose confidence interval lies below 1: fewer deaths
+        ("The hazard ratio for mortality was 0.45 (95% CI 0.22-0.91).", ({"mortality": "beneficial"}, "beneficial")),
+        ("The hazard ratio for mortality was 0.93 (95% CI 0.51-1.70).", ({"mortality": "no_effect"}, "no_effect")),
+        # one value for every arm
+        ("Mortality was 2.5% in both arms.", ({"mortality": "no_effect"}, "no_effect")),
+        # "only" one arm of several: the outcome differs by arm
+        (
+            "Both products reduced BUN, but only MSCs reduced NGAL.",
+            ({"BUN": "beneficial", "NGAL": "mixed"}, "mixed"),
+        ),
+        # "not only" denies nothing
+        (
+            "MSCs not only reduced NGAL but also lowered BUN.",
+            ({"NGAL": "beneficial", "BUN": "beneficial"}, "beneficial"),
+        ),
+    ],
+)
+def test_changes_statistics_and_arms(text, expected):
+    assert read(text) == expected

@@ -46,3 +46,17 @@ def test_a_route_word_naming_a_tissue_is_not_a_route():
     lexicon = cues.load_lexicon()
     text = "MSCs from subcutaneous fat were injected subcutaneously; cells from subcutaneous adipose tissue, i.v."
     assert [name for name, *_ in cues.route_matches(text, lexicon)] == ["subcutaneous", "intravenous"]
+
+
+def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
+    lexicon = cues.load_lexicon()
+    names = [
+        [name for name, *_ in cues.route_matches(text, lexicon)]
+        for text in (
+            "after 45 min of left renal artery occlusion",
+            "dogs instrumented with renal artery flow probes",
+            "MSCs were infused into the left renal artery over 20 min",
+            "cells were injected at five sites into the left renal cortex",
+        )
+    ]
+    assert names == [[], [], ["intra-arterial"], ["intrarenal"]]

@@ -96,6 +96,8 @@ ONLY_ARM = re.compile(
     r"(?:groups?|arms?|[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome))\b",
     re.I,
 )
+# "reduced fibrosis in some studies but not in others": the results disagree
+SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bbut not\b(?:\s+in)?\s+(?:others|all)\b", re.I)
 # "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
 SAME_IN_ALL_ARMS = re.compile(
     r"\b(?:in|for|among)\s+(?:both|each|all)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
@@ -456,8 +458,13 @@ def directions(
             passive_used.add(id(chosen))
         chosen.used = True
         reading = _reading(chosen, target)
-        if reading in ("beneficial", "harmful") and (arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi):
-            reading = "mixed"  # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"
+        if reading in ("beneficial", "harmful") and (
+            ((arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi))
+            or SOME_NOT_OTHERS.search(text, target.end)
+        ):
+            # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"; "in some studies but not
+            # in others"
+            reading = "mixed"
         per_target.append((target, reading))
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if arms >= 2:

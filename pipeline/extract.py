@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import platform
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -143,29 +144,37 @@ def batches(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
+#: One batch at a time per process in the pipeline: a batch's memory zone frees the strings it added when it
+#: ends, so a second batch running beside it in another thread (Prefect's thread task runner, a Dask worker with
+#: several threads) would lose strings it still uses; spaCy pipelines are not thread-safe either.
+_NLP_LOCK = threading.Lock()
+
+
 def process_batch(documents: list[Document], use_models: bool = True) -> list[DocResult]:
     """NLP and claims for a batch of documents.
 
     Runs in a spaCy memory zone: the strings the batch adds to the vocab are freed at its end, so a long-lived
     worker's memory does not grow with the number of distinct words it has seen (only plain rows leave the zone).
+    Batches of one process run one after the other (:data:`_NLP_LOCK`).
     """
-    nlp = get_nlp(use_models)
-    kb = load_kb()
-    lexicon = cues.load_lexicon()
     results = []
-    with nlp.memory_zone():
-        for document, doc in process(nlp, documents):
-            extraction = claims.extract(document, doc, kb, lexicon)
-            results.append(
-                DocResult(
-                    document.doc_id,
-                    document.content_hash,
-                    extraction.claims,
-                    extraction.mentions,
-                    extraction.references,
-                    metadata=doc_metadata(document),
+    with _NLP_LOCK:
+        nlp = get_nlp(use_models)
+        kb = load_kb()
+        lexicon = cues.load_lexicon()
+        with nlp.memory_zone():
+            for document, doc in process(nlp, documents):
+                extraction = claims.extract(document, doc, kb, lexicon)
+                results.append(
+                    DocResult(
+                        document.doc_id,
+                        document.content_hash,
+                        extraction.claims,
+                        extraction.mentions,
+                        extraction.references,
+                        metadata=doc_metadata(document),
+                    )
                 )
-            )
     return results
 
 

@@ -200,6 +200,7 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Both products reduced BUN, but only MSCs reduced NGAL.",
             ({"BUN": "beneficial", "NGAL": "mixed"}, "mixed"),
         ),
+        ("MSCs lowered creatinine in some studies but not in others.", ({"creatinine": "mixed"}, "mixed")),
         # "not only" denies nothing
         (
             "MSCs not only reduced NGAL but also lowered BUN.",

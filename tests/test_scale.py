@@ -165,3 +165,37 @@ def test_the_flow_on_a_two_worker_local_dask_cluster_gives_the_same_tables(prefe
     assert on_dask["ok"] and on_dask["settings"]["dask_workers"] == 2
     assert on_dask["counts"]["processed"] == default["counts"]["processed"] == 30
     assert tables(tmp_path / "dask") == tables(tmp_path / "default")
+
+
+def test_batches_in_threads_of_one_process_never_share_a_memory_zone(tmp_path, monkeypatch):
+    # Prefect's thread task runner (or a Dask worker with several threads) runs two batches of one process at
+    # once; a batch's memory zone frees the strings it added when it ends, so the zones must never overlap.
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import contextmanager
+
+    from pipeline import extract as ex
+    from pipeline.documents import iter_documents
+
+    nlp = ex.get_nlp(False)
+    zone = nlp.memory_zone
+    active, most = [0], [0]
+
+    @contextmanager
+    def counted_zone(*args, **kwargs):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        try:
+            with zone(*args, **kwargs) as mem:
+                time.sleep(0.05)  # long enough for the other thread to try to enter
+                yield mem
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(nlp, "memory_zone", counted_zone)
+    documents = list(iter_documents(make_corpus(tmp_path / "in", 24), 10**6))
+    batches = [documents[i : i + 4] for i in range(0, len(documents), 4)]
+    alone = [ex.process_batch(b, False) for b in batches]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(lambda b: ex.process_batch(b, False), batches))
+    assert most[0] == 1
+    assert [[r.claims for r in batch] for batch in together] == [[r.claims for r in batch] for batch in alone]

@@ -55,6 +55,36 @@ def test_linker_normalizes_an_unknown_long_form(kb_nlp):
     ]
 
 
+def test_linker_looks_up_each_mention_text_once(kb_nlp):
+    """A mention text seen before is resolved from the linker's cache: same entities, no new index query."""
+    linker = kb_nlp.get_pipe("evidence_linker")
+    generator = linker.linker.candidate_generator
+    queried: list[list[str]] = []
+
+    def counting(texts, k):
+        queried.append(list(texts))
+        return generator(texts, k)
+
+    linker._cache.clear()
+    linker.linker.candidate_generator = counting
+    try:
+        texts = ["We used mesenchymal stem-cells (MESC) from rats. MESC reduced apoptosis."] * 2
+        first, second = ([(e.text, e.kb_id_) for e in doc.ents] for doc in kb_nlp.pipe(texts, batch_size=1))
+    finally:
+        linker.linker.candidate_generator = generator
+    assert (
+        first
+        == second
+        == [
+            ("MESC", "cell_product:msc"),
+            ("rats", "species:rat"),
+            ("MESC", "cell_product:msc"),
+            ("apoptosis", "outcome:apoptosis"),
+        ]
+    )
+    assert queried == [["mesenchymal stem-cells"]]  # one query, one distinct text, first document only
+
+
 def test_organ_is_a_cell_source_only_as_origin_of_cells(kb_nlp):
     text = "Other organs have niches of MSC-like cells, such as the kidney. MSCs homed to the injured kidney."
     assert ents(kb_nlp, text) == [

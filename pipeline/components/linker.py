@@ -39,6 +39,8 @@ def make_linker(
 
 
 class KBLinker:
+    cache_size = 100_000  # mention texts whose candidates are kept
+
     def __init__(
         self, kb: KnowledgeBase, threshold: float = 0.8, k: int = 10, label_map: str = "", ner_threshold: float = 0.9
     ) -> None:
@@ -56,6 +58,7 @@ class KBLinker:
             filter_for_definitions=False,
             max_entities_per_mention=3,
         )
+        self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _linkable(self, ent: Span) -> bool:
         """Model spans that cannot link are not sent to the linker: a single common word, an unknown upper-case short
@@ -100,14 +103,26 @@ class KBLinker:
             work = [(doc, [e for e in doc.ents if not e.kb_id_ and self._linkable(e)]) for doc in batch]
             mentions = [ent for _, ents in work for ent in ents]
             if mentions:
-                generator = self.linker.candidate_generator
-                candidates = generator([_mention_text(ent) for ent in mentions], self.linker.k)
-                for ent, found in zip(mentions, candidates, strict=True):
-                    scored = [(c.concept_id, max(c.similarities)) for c in found]
-                    scored = sorted((c for c in scored if c[1] > self.linker.threshold), key=lambda c: -c[1])
-                    ent._.kb_ents = scored[: self.linker.max_entities_per_mention]
+                texts = [_mention_text(ent) for ent in mentions]
+                for ent, text in zip(mentions, texts, strict=True):
+                    ent._.kb_ents = self._candidates(text, texts)
             for doc, ents in work:
                 yield self._resolve(doc) if ents else doc
+
+    def _candidates(self, text: str, batch: list[str]) -> list[tuple[str, float]]:
+        """The scored candidates of a mention text (best first, above ``threshold``). Texts repeat across
+        documents ("cisplatin", "rats"), so results are kept per text (at most :attr:`cache_size`); a text not
+        seen yet is looked up together with the other new texts of ``batch``, in one query."""
+        if text not in self._cache:
+            new = list(dict.fromkeys(t for t in batch if t not in self._cache))
+            if len(self._cache) + len(new) > self.cache_size:
+                self._cache.clear()
+            found = self.linker.candidate_generator(new, self.linker.k)
+            for key, candidates in zip(new, found, strict=True):
+                scored = [(c.concept_id, max(c.similarities)) for c in candidates]
+                scored = sorted((c for c in scored if c[1] > self.linker.threshold), key=lambda c: -c[1])
+                self._cache[key] = scored[: self.linker.max_entities_per_mention]
+        return list(self._cache[text])
 
     def _resolve(self, doc: Doc) -> Doc:
         """Give each entity the linker left without a concept its best compatible candidate, or drop it."""

@@ -190,7 +190,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     return sorted(found, key=lambda e: e.start)
 
 
-def non_significant(text: str, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
+def non_significant(
+    text: str, comparisons: list[tuple[int, int]] | None = None, ratio_events: list[Event] | None = None
+) -> list[Event]:
     """``no_effect`` events at p-values of 0.05 or more ("p = 0.61", "p > 0.05") and at "n.s." / "not
     significant"."""
     found = []
@@ -200,12 +202,12 @@ def non_significant(text: str, comparisons: list[tuple[int, int]] | None = None)
             found.append(Event(m.start(), m.end(), "no_effect"))
     found += [Event(m.start(), m.end(), "no_effect") for m in NOT_SIGNIFICANT.finditer(text)]
     # "(risk ratio 1.09, 95% CI 0.80-1.49)": a ratio whose confidence interval includes 1
-    found += [e for e in ratios(text) if e.kind == "no_effect"]
+    found += [e for e in (ratios(text) if ratio_events is None else ratio_events) if e.kind == "no_effect"]
     comparisons = arm_comparisons(text) if comparisons is None else comparisons
     return [e for e in found if not _inside(e, comparisons)]
 
 
-def significant(text: str) -> list[tuple[int, int]]:
+def significant(text: str, ratio_events: list[Event] | None = None) -> list[tuple[int, int]]:
     """Spans of significant results: p-values below 0.05 ("P < 0.01", "p = 0.003") and ratios whose confidence
     interval excludes 1."""
     found = []
@@ -213,7 +215,8 @@ def significant(text: str) -> list[tuple[int, int]]:
         op, value = m.group(1), float(m.group(2))
         if (op in ("<", "≤", "<=") and value <= 0.05) or (op == "=" and value < 0.05):
             found.append((m.start(), m.end()))
-    return found + [(e.start, e.end) for e in ratios(text) if e.kind != "no_effect"]
+    ratio_events = ratios(text) if ratio_events is None else ratio_events
+    return found + [(e.start, e.end) for e in ratio_events if e.kind != "no_effect"]
 
 
 def ratios(text: str) -> list[Event]:
@@ -383,12 +386,13 @@ def directions(
     comparisons = arm_comparisons(text)
     found = [e for e in events(text, lexicon, comparisons) if not _caused_by_injury(e, text, injury_spans)]
     # "hazard ratio for death 0.45 (95% CI 0.22-0.91)": fewer deaths with the therapy
+    ratio_events = ratios(text)
     found = sorted(
-        found + [e for e in ratios(text) if e.kind != "no_effect" and not _inside(e, comparisons)],
+        found + [e for e in ratio_events if e.kind != "no_effect" and not _inside(e, comparisons)],
         key=lambda e: e.start,
     )
-    stats = non_significant(text, comparisons)
-    wins = significant(text)
+    stats = non_significant(text, comparisons, ratio_events)
+    wins = significant(text, ratio_events)
     targets = sorted(targets, key=lambda t: t.start)
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target

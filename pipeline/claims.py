@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import cues
 from pipeline import direction as direction_of
+from pipeline import timing as timing_of
 from pipeline.documents import Document
 from pipeline.kb import KnowledgeBase
 from pipeline.references import label, parse_references
@@ -383,8 +384,12 @@ def _claim_row(
     parsed = [(d, *cues.dose_value(d)) for d in doses]
     parsed = [p for p in parsed if p[1] is not None]
     therapy = bool(values["cell_product"]) or bool(GIVEN.search(text))
-    timing_text = cues.timings(text, lexicon) if therapy else []
-    timing = [t for t in dict.fromkeys(cues.normalize_timing(t) for t in timing_text) if t]
+    # when the therapy was given, as stated in a finding, a method or a review's background; an aim or a
+    # hypothesis ("may require repeated doses") states no design
+    stated = therapy and claim_type not in ("aim", "hypothesis")
+    timings = timing_of.find(text, lexicon.timing, injury_spans) if stated else []
+    timing_text = list(dict.fromkeys(phrase for phrase, _ in timings))
+    timing = list(dict.fromkeys(value for _, value in timings))
     row: dict = {
         "claim_id": "",
         "doc_id": document.doc_id,
@@ -417,7 +422,7 @@ def _claim_row(
             "timing_text": timing_text,
             "trial_id": cues.trial_ids(text),
             "trial_phase": cues.trial_phases(text),
-            "n_patients": cues.patient_counts(text),
+            "n_patients": cues.patient_counts(text, lexicon),
             "cell_line": [name for name, _ in lines],
             "cited_references": [],
             "confidence": round(confidence, 3),

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import paths
+from pipeline.timing import TimingVocab, build_vocab
 
 
 def _phrases_re(phrases: list[str]) -> re.Pattern[str]:
@@ -43,11 +44,13 @@ class Lexicon:
     study_type: dict[str, re.Pattern[str]]
     study_type_weak: dict[str, re.Pattern[str]]
     routes: list[tuple[str, re.Pattern[str]]]
-    timing: list[re.Pattern[str]]
+    timing: TimingVocab
     polarity_up: frozenset[str]
     harmful_when_present: frozenset[str]
     cell_lines: list[tuple[str, str, re.Pattern[str]]]
     mediator_polarity: dict[str, str]
+    enrolled: re.Pattern[str]
+    enrolment_verbs: re.Pattern[str]
 
 
 @lru_cache(maxsize=2)
@@ -75,10 +78,20 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         study_type={k: _phrases_re(v) for k, v in context["study_type"]["strong"].items()},
         study_type_weak={k: _phrases_re(v) for k, v in context["study_type"]["weak"].items()},
         routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
-        timing=[re.compile(p, re.IGNORECASE) for p in context["timing_patterns"]],
+        timing=build_vocab(
+            context["timing"],
+            [p for key in ("beneficial", "no_effect", "harmful", "up", "down") for p in direction[key]],
+        ),
         polarity_up=frozenset(polarity["up"]),
         harmful_when_present=frozenset(polarity.get("harmful_when_present", [])),
         cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
+        enrolled=re.compile(
+            r"(?<![\w.,])(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:(?!(?:vs|versus|of|and|or|to)\b)[^\W\d][\w-]*\s+){0,2}?(?:"
+            + "|".join(re.escape(w) for w in context["enrolment"]["people"])
+            + r")\b",
+            re.IGNORECASE,
+        ),
+        enrolment_verbs=_phrases_re(context["enrolment"]["verbs"]),
         mediator_polarity={
             **{m: "up" for m in polarity["mediators_up"]},
             **{m: "down" for m in polarity["mediators_down"]},
@@ -152,7 +165,7 @@ def doses(text: str) -> list[str]:
     return found
 
 
-# ---------------------------------------------------------------------------------------------- routes, timing
+# ---------------------------------------------------------------------------------------------- routes
 
 
 # "subcutaneous fat", "intraperitoneal adipose tissue": a place the cells came from, not a route.
@@ -169,20 +182,6 @@ def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
         if not ANATOMICAL_AFTER.match(text, m.end())
     ]
     return sorted(found, key=lambda x: x[1])
-
-
-def timings(text: str, lexicon: Lexicon) -> list[str]:
-    found: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for pattern in lexicon.timing:
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in spans):
-                continue
-            spans.append((m.start(), m.end()))
-            value = re.sub(r"\s+", " ", m.group(0).strip().lower())
-            if value not in found:
-                found.append(value)
-    return found
 
 
 # ---------------------------------------------------------------------------------------------- dose values
@@ -224,53 +223,6 @@ def dose_value(dose: str) -> tuple[float | None, str]:
     return float(f"{value:.6g}"), unit
 
 
-# ---------------------------------------------------------------------------------------------- timing
-
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "twelve": 12,
-    "twenty-four": 24,
-    "forty-eight": 48,
-}
-_TIME_UNITS = (("min", r"min(?:ute)?s?"), ("h", r"h|hr|hrs|hours?"), ("d", r"d|days?"), ("wk", r"wk|weeks?"))
-
-
-def normalize_timing(phrase: str) -> str:
-    """A timing phrase relative to the injury, in the documented vocabulary: ``before injury``, ``at injury``,
-    ``<N> <unit> after injury``, ``after injury``, ``repeated``."""
-    p = phrase.lower()
-    if re.search(
-        r"\b(daily|twice|repeated|repeatedly|two|three|multiple)\b.*\b(injection|dose|administration|infusion)s?"
-        r"|\bon days?\b|\bdaily\b",
-        p,
-    ):
-        return "repeated"
-    if re.search(r"\b(at|upon|immediately after|just after|shortly after|at the time of)\b", p) and not re.search(
-        r"\d", p
-    ):
-        return "at injury"
-    if re.search(r"\b(before|prior to|pre-?treatment|pre-?conditioning|preventive|prophylactic)\b", p):
-        return "before injury"
-    m = re.search(
-        r"(\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*-?\s*(" + "|".join(u for _, u in _TIME_UNITS) + r")\b", p
-    )
-    if m and re.search(r"\b(after|post|following|later)\b", p):
-        number = m.group(1)
-        value = _NUMBER_WORDS.get(number) or float(number)
-        unit = next(name for name, pattern in _TIME_UNITS if re.fullmatch(pattern, m.group(2)))
-        value_text = str(int(value)) if float(value).is_integer() else str(value)
-        return f"{value_text} {unit} after injury"
-    if re.search(r"\b(after|post|following)\b", p):
-        return "after injury"
-    return ""
-
-
 # ---------------------------------------------------------------------------------------------- study details
 
 
@@ -293,12 +245,23 @@ def trial_phases(text: str) -> list[str]:
     return found
 
 
-def patient_counts(text: str) -> list[int]:
-    """Numbers of patients stated: ``156 patients``, ``n = 18 patients``, ``18 participants``."""
+def patient_counts(text: str, lexicon: Lexicon) -> list[int]:
+    """Numbers of patients enrolled: ``156 patients were randomized``, ``42 adults with stage 3 AKI were
+    enrolled``, ``n = 18 participants received``. A count of events ("AKI occurred in 11 of 73 patients", "in 7
+    patients", "4 vs 1 patients") or a sentence that enrols no one gives none."""
+    if not lexicon.enrolment_verbs.search(text):
+        return []
     found: list[int] = []
-    pattern = r"\b(?:n\s*=\s*)?(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|recipients|volunteers)\b"
-    for m in re.finditer(pattern, text, re.I):
-        number = int(m.group(1))
+    for m in lexicon.enrolled.finditer(text):
+        before = text[max(0, m.start() - 14) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        if re.search(r"\b(?:in|of|vs\.?|versus)\s*$", before, re.I) and not re.search(
+            r"\btotal\s+of\s*$", before, re.I
+        ):
+            continue  # "in 7 patients", "11 of 73 patients", "4 vs 1 patients": events
+        if re.match(r"[^.;]*?\b(?:screened|assessed|excluded|eligible|declined)\b", after, re.I):
+            continue  # "1,200 patients were screened"
+        number = int(m.group(1).replace(",", ""))
         if number not in found:
             found.append(number)
     return found

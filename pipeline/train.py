@@ -656,7 +656,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--out", required=True, type=Path, help="where the final pipeline is written")
     t.add_argument("--corpora-dir", type=Path, default=None)
     t.add_argument("--work-dir", type=Path, default=None, help="training files (default: a temporary folder)")
-    t.add_argument("--train-only", action="store_true", help="train on train, select on dev (model-best)")
+    split = t.add_mutually_exclusive_group()
+    split.add_argument("--train-only", action="store_true", help="train on train, select on dev (model-best)")
+    split.add_argument(
+        "--include-dev", action="store_true", help="train on train + dev for exactly --max-steps steps (model-last)"
+    )
     t.add_argument("--max-steps", type=int, default=None)
     t.add_argument("--patience", type=int, default=None, help="default: the final settings' or 1600")
     t.add_argument("--eval-frequency", type=int, default=None, help="default: the final settings' or 200")
@@ -706,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "train":
         final = FINAL_SETTINGS[args.corpus]
-        include_dev = False if args.train_only else final["include_dev"]
+        include_dev = args.include_dev or (False if args.train_only else final["include_dev"])
         max_steps = args.max_steps if args.max_steps is not None else (None if args.train_only else final["max_steps"])
         work = args.work_dir or Path(tempfile.mkdtemp(prefix=f"ner_{args.corpus}_"))
         init_tok2vec = args.init_tok2vec

@@ -1,4 +1,6 @@
-from pipeline import cues
+import pytest
+
+from pipeline import cues, timing
 
 
 def test_citations_expand_runs_and_ranges():
@@ -31,10 +33,10 @@ def test_routes_and_timing():
         "intraperitoneal",
         "subcapsular",
     ]
-    assert cues.timings("given 24 h after reperfusion and at reperfusion, or before ischemia", lexicon) == [
-        "24 h after reperfusion",
-        "at reperfusion",
-        "before ischemia",
+    assert timing.find("given 24 h after reperfusion and at reperfusion, or before ischemia", lexicon.timing) == [
+        ("24 h after reperfusion", "24 h after injury"),
+        ("at reperfusion", "at injury"),
+        ("before ischemia", "before injury"),
     ]
 
 
@@ -60,3 +62,67 @@ def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
         )
     ]
     assert names == [[], [], ["intra-arterial"], ["intrarenal"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a delay before the event, in words or digits, with "post-" or "on day"
+        ("One hour after reperfusion, MSCs (cAD-MSCs; 1 x 10^7 cells) or saline were injected.", ["1 h after injury"]),
+        ("Eight hours after the start of bacteraemia, MSCs were infused.", ["8 h after injury"]),
+        ("MSCs were given i.v. 24 h post-CLP.", ["24 h after injury"]),
+        ("MVs were injected on day 3 after glycerol.", ["3 d after injury"]),
+        # "later" counts from the injury named before it; two delays joined by "and" are one arm given twice
+        ("Rats received glycerol and, 2 h later, ADSCs via the femoral vein.", ["2 h after injury"]),
+        ("Mice received FA followed 24 h later by a tail-vein injection of exosomes.", ["24 h after injury"]),
+        ("Rats received cisplatin and, 24 h and 72 h later, MVs by injection.", ["24 h after injury", "repeated"]),
+        ("Patients received BM-MSCs at kidney reperfusion and 2 weeks later.", ["at injury", "repeated"]),
+        # two delays joined by "or" are two arms
+        ("CM was injected at 1 h (early) or 12 h (late) after CLP.", ["1 h after injury", "12 h after injury"]),
+        ("EVs were infused at the onset of CPB (early group) or 6 h after CPB.", ["at injury", "6 h after injury"]),
+        # "within 24 h of diagnosis" is after injury; a delay after the therapy is follow-up
+        ("Patients were randomized, within 24 h of AKI diagnosis, to an infusion of MSCs.", ["after injury"]),
+        ("Two mice died within 1 h of injection after they received MSCs.", []),
+        ("One cat died 6 h after its first infusion of MSCs.", []),
+        ("Serum creatinine 24 h after reperfusion was lower in MSC-treated rats.", []),
+        # a bare "after <injury>" only beside the verb that gives the therapy
+        ("MSCs given after AKI reduced fibrosis.", ["after injury"]),
+        ("BM-MSCs, but not CM, improved renal function after cisplatin.", []),
+        ("Transplanted MSCs in the injured kidney limit cell survival after ischemia-reperfusion.", []),
+        ("Two studies gave the vesicles before the endotoxin challenge.", ["before injury"]),
+        # repeats of the therapy, not of the injury
+        ("Dogs were randomized to MSCs or vehicle, given intravenously on days 1 and 3.", ["repeated"]),
+        ("Cats were randomized to three intravenous infusions, 2 weeks apart, of MSCs.", ["repeated"]),
+        ("MSCs were infused on the day of transplantation and on day 7.", ["at injury", "repeated"]),
+        ("Rats received gentamicin daily for 7 days and were treated with MSCs.", []),
+        ("Ki-67-positive cells were twice as frequent in MSC-treated kidneys.", []),
+        ("Hypoxia-preconditioned MSCs were injected.", []),
+    ],
+)
+def test_timing_relative_to_the_injury(text: str, expected: list[str]) -> None:
+    lexicon = cues.load_lexicon()
+    assert list(dict.fromkeys(value for _, value in timing.find(text, lexicon.timing))) == expected
+
+
+def test_the_timing_phrase_ends_at_the_event() -> None:
+    lexicon = cues.load_lexicon()
+    assert timing.find("exosomes given 72 h after cisplatin failed to lower BUN", lexicon.timing) == [
+        ("72 h after cisplatin", "72 h after injury")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In this trial, 134 adult patients who developed AKI were randomized to MSCs or placebo.", [134]),
+        ("A total of 1,156 patients were enrolled.", [1156]),
+        ("In this pilot study, 24 cats with CKD were randomized to three infusions.", [24]),
+        ("AKI occurred in 11 of 73 patients in the MSC group.", []),
+        ("Hypoxaemia occurred in 7 patients in the MSC arm.", []),
+        ("Fever was more frequent with MSCs (4 vs 1 patients), and all patients received the full dose.", []),
+        ("Of 300 patients screened, 42 adults with stage 3 AKI were randomised.", [42]),
+        ("We reviewed 12 patients.", []),
+    ],
+)
+def test_patients_enrolled_not_counts_of_events(text: str, expected: list[int]) -> None:
+    assert cues.patient_counts(text, cues.load_lexicon()) == expected

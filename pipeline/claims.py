@@ -112,6 +112,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
         for row in claims:
             row["study_type"] = "review_statement"
     else:
+        _opening_is_background(claims)
         apply_context(claims, own_types)
     entries = parse_references(document.text)
     by_number = {e["number"]: e for e in entries}
@@ -140,6 +141,19 @@ CONTEXT_FIELDS = (
 )
 ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
 SETS_CONTEXT = ("aim", "method", "finding")
+
+
+def _opening_is_background(rows: list[dict]) -> None:
+    """A hedged sentence that opens a study's abstract, before its aim, methods or results ("Exosomes ... may
+    mediate the renoprotective effects of the parent cells"), states the field's background, not this study's
+    hypothesis."""
+    for row in rows:
+        if row["section"] == "title":
+            continue
+        if row["claim_type"] in ("aim", "method", "finding"):
+            return
+        if row["claim_type"] == "hypothesis":
+            row["claim_type"] = "background"
 
 
 def apply_context(rows: list[dict], own_types: list[str]) -> None:
@@ -193,8 +207,11 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         for r in rows
         if r["claim_type"] in ("finding", "method") and r["study_type"] not in ("unknown", "in_vitro")
     )
-    if kinds:
-        main_kind = kinds.most_common(1)[0][0]
+    in_vitro_only = not kinds and any(
+        r["study_type"] == "in_vitro" for r in rows if r["claim_type"] in ("finding", "method")
+    )
+    if kinds or in_vitro_only:  # a study done on cells alone is in vitro as a whole
+        main_kind = kinds.most_common(1)[0][0] if kinds else "in_vitro"
         for row in rows:
             if row["study_type"] == "unknown" and row["claim_type"] in ("finding", "method", "aim", "hypothesis"):
                 row["study_type"] = main_kind
@@ -617,6 +634,8 @@ def _study_type_cues(text: str, lexicon: cues.Lexicon) -> tuple[str, str]:
     strong = weak = "unknown"
     if cues.trial_ids(text):
         strong = "clinical"
+    elif cues.cell_lines(text, lexicon):  # "In rat NRK-49F fibroblasts, ...": an experiment on a cell line
+        strong = "in_vitro"
     for kind in STUDY_PRIORITY:
         if strong == "unknown" and lexicon.study_type[kind].search(text):
             strong = kind

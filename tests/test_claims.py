@@ -270,9 +270,10 @@ def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
     ]
     assert got == [
         ("title", "finding", ["rat"], [], [], "beneficial"),
-        # a Background label makes background (or a hypothesis), whatever the verbs
+        # a Background label makes background, whatever the verbs; a hedged sentence that opens a study's
+        # abstract, before its aim, methods or results, is the field's background, not this study's hypothesis
         ("background", "background", [], [], [], "beneficial"),
-        ("background", "hypothesis", [], [], [], "unclear"),
+        ("background", "background", [], [], [], "unclear"),
         # a procedure owns no route; "subcutaneous fat" is a tissue; the species comes from the title
         ("methods", "method", ["rat"], [], ["intra-arterial"], "unclear"),
         # "human-specific mRNAs" trace the donor's cells: not the host species
@@ -312,3 +313,31 @@ def test_review_by_article_type_then_by_citations():
     assert claims.is_review("No citations here.", lexicon, {"article_type": "review-article"})
     assert not claims.is_review(cited, lexicon, {"publication_types": "Journal Article;Randomized Controlled Trial"})
     assert claims.is_review("Plain.", lexicon, {"publication_types": "Journal Article;Review"})
+
+
+IN_VITRO_ONLY = "\n".join(
+    [
+        "Umbilical cord MSC exosomes protect tubular cells from cisplatin",
+        "",
+        "Exosomes from MSCs may mediate the renoprotective effects of the parent cells.",
+        "In rat NRK-49F fibroblasts, MSC exosomes reduced collagen I production.",
+        "The exosomes also reduced apoptosis after cisplatin exposure.",
+        "",
+    ]
+)
+
+
+def test_a_study_on_cells_alone_is_in_vitro_and_its_opening_is_background(nlp, kb, tmp_path):
+    path = tmp_path / "in_vitro.txt"
+    path.write_text(IN_VITRO_ONLY)
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims
+    assert [(r["section"], r["claim_type"], r["study_type"], r["cell_line"]) for r in rows] == [
+        ("title", "finding", "in_vitro", []),
+        # hedged, but it opens the abstract: the field's background, with no study type of its own
+        ("abstract", "background", "unknown", []),
+        # a named cell line makes the experiment in vitro, and a study on cells alone is in vitro as a whole
+        ("abstract", "finding", "in_vitro", ["NRK-49F"]),
+        ("abstract", "finding", "in_vitro", []),
+    ]

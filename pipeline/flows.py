@@ -258,11 +258,11 @@ def train_task(corpus: str, out_dir: str, corpora_dir: str | None, include_dev: 
     from pipeline import train
 
     return str(
-        train.train_model(
+        train.train_final(
             corpus,
             Path(out_dir),
             corpora_dir=Path(corpora_dir) if corpora_dir else None,
-            include_dev=include_dev,
+            train_only=not include_dev,
             max_steps=max_steps,
         )
     )
@@ -286,8 +286,10 @@ def train_flow(
     max_steps: int | None = None,
     evaluate: bool = True,
 ) -> dict:
-    """Train the NER model of ``corpus`` (bc5cdr, bionlp13cg, jnlpba) from ../shared/corpora, then evaluate it
-    on the corpus's test split. ``include_dev`` trains the final model on train + dev (steps chosen on dev)."""
+    """Train the NER model of ``corpus`` (bc5cdr, bionlp13cg, jnlpba) from ../shared/corpora with the shipped
+    model's settings (vectors, pretraining, steps chosen on dev), write it to ``out_dir`` (default
+    models/ner/<corpus>), then evaluate it on the corpus's test split. ``include_dev=False`` trains on train only
+    and selects on dev."""
     logger = get_run_logger()
     out = out_dir or str(paths.MODELS_DIR / "ner" / corpus)
     model = train_task(corpus, out, corpora_dir, include_dev, max_steps)

@@ -10,7 +10,15 @@ from spacy.tokens import Span
 from pipeline import corpora
 from pipeline.components.ner_postprocess import postprocess_doc
 from pipeline.corpora import CorpusDoc
-from pipeline.train import align_doc, blank_nlp, evaluate_model, make_docbin, score_char_spans, train_model
+from pipeline.train import (
+    align_doc,
+    blank_nlp,
+    evaluate_model,
+    make_docbin,
+    score_char_spans,
+    train_final,
+    train_model,
+)
 
 HAVE_CORPORA = corpora.paths.SHARED_CORPORA.is_dir()
 needs_corpora = pytest.mark.skipif(not HAVE_CORPORA, reason="shared corpora not available")
@@ -102,6 +110,19 @@ def test_smoke_train_save_reload_evaluate(tmp_path):
     assert result["iob"]["sentences"] == 200
     assert result["speed"]["words"] > 4000
     json.dumps(result)
+
+
+@needs_corpora
+def test_the_final_recipe_writes_only_the_pipeline(tmp_path):
+    """`evidence train` and `python -m pipeline.train train` share one recipe: the shipped model's settings
+    (train + dev for bc5cdr), training files in the work folder, the pipeline alone in the model folder."""
+    out = train_final("bc5cdr", tmp_path / "model", work_dir=tmp_path / "work", max_steps=4, limit_docs=5)
+    assert out == tmp_path / "model"
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
+    assert (tmp_path / "work" / "model-last").is_dir()
+    meta = json.loads((out / "meta.json").read_text())["evidence"]
+    assert (meta["include_dev"], meta["max_steps"], meta["postprocess"]) == (True, 4, True)
+    assert spacy.load(out).pipe_names == ["tok2vec", "ner"]
 
 
 @needs_corpora

@@ -398,8 +398,7 @@ def _claim_row(
             if concept and concept.canonical_name not in values["species"]:
                 values["species"].append(concept.canonical_name)
                 ids["species"].append(concept.ontology_id)
-    parsed = [(d, *cues.dose_value(d)) for d in doses]
-    parsed = [p for p in parsed if p[1] is not None]
+    parsed = cues.parsed_doses(text)
     therapy = bool(values["cell_product"]) or bool(GIVEN.search(text))
     # when the therapy was given, as stated in a finding, a method or a review's background; an aim or a
     # hypothesis ("may require repeated doses") states no design

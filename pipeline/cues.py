@@ -147,22 +147,60 @@ _UNIT = (
     r"(?:cells?|particles?|EVs?|MVs?|exosomes?|microvesicles?|vesicles?|μg|µg|ug|mcg|mg|ng|g|ml|mL|μl|µl|ul|"
     r"units?|U)(?:\s*(?:/|per)\s*(?:kg|g|mouse|rat|animal|kidney|ml|mL|body weight|day|d))?"
 )
+_BARE_POWER = r"10\s*(?:\^\s*\d+|\(\s*\d+\s*\)|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"  # "10^6 cells": a power of ten alone
 _DOSE_RE = re.compile(
-    rf"(?<![\w.\-])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
-    rf"{_NUM}{_POWER}(?:\s*{_UNIT})?)(?![\w])"
+    rf"(?<![\w.\-±])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
+    rf"{_NUM}{_POWER}(?:\s*{_UNIT})?|{_BARE_POWER}(?:\s*{_UNIT})?)(?![\w-])"
 )
+# A measured value, not a dose: "38 ± 6 ng/mL", "12.1 ± 2.3 μg"; a cytokine concentration: "50 ng/mL IFN-γ".
+_MEASURED_BEFORE = re.compile(r"(?:±|\+/-|\+\s*/\s*-)\s*$")
+_CONCENTRATION = re.compile(r"ng\s*/\s*m[lL]$")
+# What the number counts when no unit is written: "1 x 10^6 MSCs", "5 x 10^5 BM-MSCs", "2 x 10^9 exosomes".
+_COUNTED_CELLS = re.compile(
+    r"\s*(?:(?:[\w-]+\s+){0,4}?[A-Za-z-]*(?:MSCs?|SCs?)\b|(?:[\w-]+\s+){0,3}?(?:stem|stromal)?\s*cells\b)"
+)
+_COUNTED_VESICLES = re.compile(r"\s*[A-Za-z-]*(?:EVs?|MVs?|[Ee]xos(?:omes)?|vesicles|microvesicles)\b")
 
 
-def doses(text: str) -> list[str]:
-    """Dose expressions as written: ``1 x 10^6 cells``, ``2x10(6) cells/kg``, ``30 ug``, ``2.2 x 10^8 particles``."""
-    found: list[str] = []
+def dose_matches(text: str) -> list[re.Match[str]]:
+    """The dose expressions of ``text`` (``1 x 10^6 cells``, ``2x10(6) cells/kg``, ``30 ug``, ``2.2 x 10^8
+    particles``), without doses of the injuring drug or reagents (mg/kg, ml, U), measured values ("± 6 ng/mL")
+    or cytokine concentrations (ng/mL)."""
+    found: list[re.Match[str]] = []
     for m in _DOSE_RE.finditer(text):
         value = m.group(0).strip()
         if re.search(r"(?:^|[\d\s])(?:mg|g|ml|mL|U|units?)(?:\s*(?:/|per)\s*\w+(?: \w+)?)?$", value):
             continue  # mg/kg, ml/kg, g, U: doses of the injuring drug or reagents, not of cells or vesicles
-        if value not in found:
-            found.append(value)
+        if _MEASURED_BEFORE.search(text, 0, m.start()) or _CONCENTRATION.search(value):
+            continue
+        found.append(m)
     return found
+
+
+def doses(text: str) -> list[str]:
+    """Dose expressions as written, once each: ``1 x 10^6 cells``, ``2x10(6) cells/kg``, ``30 ug``."""
+    return list(dict.fromkeys(m.group(0).strip() for m in dose_matches(text)))
+
+
+def parsed_doses(text: str) -> list[tuple[str, float, str]]:
+    """(dose as written, value, unit) of each dose in ``text``; a count with no unit takes what it counts from
+    the words after it: "1 x 10^6 MSCs" -> cells, "2 x 10^9 exosomes" -> EVs."""
+    found: dict[str, tuple[str, float, str]] = {}
+    for m in dose_matches(text):
+        written = m.group(0).strip()
+        value, unit = dose_value(written)
+        if value is None or written in found:
+            continue
+        if not unit:
+            after = text[m.end() : m.end() + 60]
+            if _COUNTED_VESICLES.match(after):
+                unit = "EVs"
+            elif _COUNTED_CELLS.match(after):
+                unit = "cells"
+            if unit and re.match(r"\s*\S+\s*(?:/|per)\s*kg\b", after):
+                unit += "/kg"
+        found[written] = (written, value, unit)
+    return list(found.values())
 
 
 # ---------------------------------------------------------------------------------------------- routes
@@ -202,6 +240,8 @@ _UNIT_NAMES = (
 def dose_value(dose: str) -> tuple[float | None, str]:
     """(value, unit) of a dose as written: ``2x10(6) cells/kg`` -> (2000000.0, "cells/kg"), ``30 ug`` -> (30, "ug")."""
     text = dose.translate(_SUPERSCRIPT).replace(",", ".")
+    if re.match(rf"\s*{_BARE_POWER}", dose):
+        text = f"1 x {text}"  # "10^6 cells", "10⁶ cells": one times a power of ten
     m = re.match(r"\s*(\d+(?:\.\d+)?)", text)
     if not m:
         return None, ""
@@ -220,6 +260,8 @@ def dose_value(dose: str) -> tuple[float | None, str]:
     elif re.match(r"\s*billion", rest):
         value *= 1e9
     unit = next((name for name, pattern in _UNIT_NAMES if re.search(rf"(?<![\w])(?:{pattern})(?![\w])", rest)), "")
+    if unit and not unit.endswith("/kg") and re.search(r"(?:/|per)\s*kg\b", rest):
+        unit += "/kg"  # "5 x 10^9 particles/kg"
     return float(f"{value:.6g}"), unit
 
 

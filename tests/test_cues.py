@@ -21,6 +21,25 @@ def test_doses_as_written():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rats received 1 × 106 MSCs via the tail vein", [("1 × 106", 1e6, "cells")]),  # a superscript lost
+        ("10^6 cells and 10⁶ cells", [("10^6 cells", 1e6, "cells"), ("10⁶ cells", 1e6, "cells")]),
+        ("3 × 10^6 BM-MSCs/kg", [("3 × 10^6", 3e6, "cells/kg")]),
+        ("1 x 10^6 human umbilical cord MSCs", [("1 x 10^6", 1e6, "cells")]),
+        (
+            "2 × 10^9 exosomes or 5 × 10^9 particles/kg",
+            [("2 × 10^9 exosomes", 2e9, "EVs"), ("5 × 10^9 particles/kg", 5e9, "particles/kg")],
+        ),
+        # measured values, cytokine concentrations, counts of animals: not doses
+        ("NGAL was 38 ± 6 ng/mL; IFN-γ (50 ng/mL) primed cells; 5 of 16 EV-treated pigs", []),
+    ],
+)
+def test_dose_values_and_units(text, expected):
+    assert cues.parsed_doses(text) == expected
+
+
 def test_drug_doses_are_not_cell_doses():
     assert cues.doses("cisplatin (20 mg/kg, i.p.) and glycerol 8 mL/kg, 50 g, 5 U heparin") == []
 

@@ -150,7 +150,7 @@ _UNIT = (
 _BARE_POWER = r"10\s*(?:\^\s*\d+|\(\s*\d+\s*\)|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"  # "10^6 cells": a power of ten alone
 _DOSE_RE = re.compile(
     rf"(?<![\w.\-±])(?:{_NUM}(?:\s*(?:-|–|to)\s*{_NUM})?(?:{_POWER})?\s*(?:million|billion)?\s*{_UNIT}|"
-    rf"{_NUM}{_POWER}(?:\s*{_UNIT})?|{_BARE_POWER}(?:\s*{_UNIT})?)(?![\w-])"
+    rf"{_NUM}{_POWER}(?:\s*{_UNIT})?|{_BARE_POWER}\s*{_UNIT})(?![\w-])"
 )
 # A measured value, not a dose: "38 ± 6 ng/mL", "12.1 ± 2.3 μg"; a cytokine concentration: "50 ng/mL IFN-γ".
 _MEASURED_BEFORE = re.compile(r"(?:±|\+/-|\+\s*/\s*-)\s*$")

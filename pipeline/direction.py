@@ -337,11 +337,22 @@ def _clause(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+# "given at the onset of CPB reduced ...": an injury named inside a phrase is not the subject of the verb after it
+INJURY_IN_PHRASE = re.compile(
+    r"\b(?:of|after|before|at|following|during|from|by|with|in|to|upon|post|within)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.I
+)
+
+
 def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, int], ...]) -> bool:
+    """A change verb right after an injury that is its subject ("Gentamicin increased serum creatinine")
+    describes the model, not the therapy."""
     if event.kind not in ("up", "down"):
         return False
     return any(
-        0 <= event.start - end <= 25 and re.fullmatch(r"[\s\w-]*", text[end : event.start]) for _, end in injury_spans
+        0 <= event.start - end <= 25
+        and re.fullmatch(r"[\s\w-]*", text[end : event.start])
+        and not INJURY_IN_PHRASE.search(text, max(0, start - 30), start)
+        for start, end in injury_spans
     )
 
 
@@ -454,7 +465,10 @@ def directions(
         if chosen is None:
             compared = _compared_rates(text[target.end : hi]) or _paired_values(text[target.end : hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
-                per_target.append((target, _reading(Event(target.end, target.end, compared), target)))
+                reading = _reading(Event(target.end, target.end, compared), target)
+                if reading in ("beneficial", "harmful") and arms >= 2 and ONLY_ARM.search(text, target.end):
+                    reading = "mixed"  # "75% with MSCs, 58% with EVs ...; only the MSC group differed"
+                per_target.append((target, reading))
             elif SAME_IN_ALL_ARMS.search(text, target.end, own):  # "Mortality was 2.5% in both arms"
                 per_target.append((target, "no_effect"))
             continue

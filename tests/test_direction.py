@@ -210,3 +210,38 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
 )
 def test_changes_statistics_and_arms(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "arms", "injury", "expected"),
+    [
+        # rates compared across several arms, and "only" one of them differed from control
+        (
+            "Survival was 75% with MSCs, 58% with EVs and 42% with saline; only the MSC group differed from saline.",
+            3,
+            (),
+            ({"survival": "mixed"}, "mixed"),
+        ),
+        # "dampened" lowers; a cue with no outcome of the lexicon still counts in the summary
+        ("MSCs dampened NGAL but failed to improve GFR.", 1, (), ({"NGAL": "beneficial", "GFR": "no_effect"}, "mixed")),
+        (
+            "Although EVs were cytoprotective in vitro, they did not improve GFR.",
+            1,
+            (),
+            ({"GFR": "no_effect"}, "mixed"),
+        ),
+        # an injury inside a phrase ("at the onset of CPB") is not the subject of the verb after it ...
+        ("EVs given at the onset of CPB reduced NGAL.", 1, ("CPB",), ({"NGAL": "beneficial"}, "beneficial")),
+        # ... but an injury that is the subject describes the model
+        ("Cisplatin increased BUN.", 1, ("Cisplatin",), ({}, "unclear")),
+    ],
+)
+def test_arms_cues_and_injury_subjects(text, arms, injury, expected):
+    targets = []
+    for name, good in GOOD.items():
+        start = text.lower().find(name.lower())
+        if start >= 0:
+            targets.append(Target(start, start + len(name), name, good, True))
+    spans = tuple((text.find(i), text.find(i) + len(i)) for i in injury)
+    per_target, summary = directions(text, targets, True, bool(injury), LEXICON, spans, arms=arms)
+    assert ({t.name: d for t, d in per_target}, summary) == expected

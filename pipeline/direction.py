@@ -72,8 +72,11 @@ ARM_COMPARISON = re.compile(
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
+# "1.9 ± 0.3 mg/dL in ADSC-treated rats", "2.1 mg/dL after cAD-MSC injection": a value with a unit or spread
 RATE_IN_GROUP = re.compile(
-    r"(\d+(?:\.\d+)?)\s*%\s+(?:with|in|for|among|of)\s+((?:the\s+)?[^,;()]+?)(?=\s*(?:,|;|\)|\band\b|\bvs\b|"
+    r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*(?:±|\+/-|\+/−)\s*\d+(?:\.\d+)?)?\s*"
+    r"(?:%|(?!(?:with|in|for|among|of|after|and|vs|versus)\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Z0-9.²]{1,6}){0,2}(?:\s*m²)?)"
+    r"\s+(?:with|in|for|among|of|after)\s+((?:the\s+)?[^,;()]+?)(?=\s*(?:,|;|\)|\band\b|\bvs\b|"
     r"\bversus\b|\(|$))",
     re.I,
 )

@@ -222,6 +222,19 @@ def test_changes_statistics_and_arms(text, expected):
             (),
             ({"survival": "mixed"}, "mixed"),
         ),
+        # values with units and spreads, each with its arm: read against the control arm
+        (
+            "Creatinine was 1.9 ± 0.3 mg/dL in ADSC-treated rats and 1.3 ± 0.2 mg/dL in saline controls (p = 0.004).",
+            1,
+            (),
+            ({"creatinine": "harmful"}, "harmful"),
+        ),
+        (
+            "Creatinine was 2.1 mg/dL after MSC injection and 3.4 mg/dL after saline (P = 0.01).",
+            1,
+            (),
+            ({"creatinine": "beneficial"}, "beneficial"),
+        ),
         # "dampened" lowers; a cue with no outcome of the lexicon still counts in the summary
         ("MSCs dampened NGAL but failed to improve GFR.", 1, (), ({"NGAL": "beneficial", "GFR": "no_effect"}, "mixed")),
         (

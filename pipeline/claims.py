@@ -549,8 +549,24 @@ def _concepts(ent: Span) -> tuple[str, ...]:
 
 
 PARENT_GAP = {"-", "derived", "secreted", "released", "isolated", "conditioned", "'s", "’s"}
-CHILD_GAP = {"of", "from", "derived", "secreted", "released", "produced", "by", "the", "-"}
-MAKER_WORDS = {"from", "of", "derived", "secreted", "released", "produced", "isolated"}
+CHILD_GAP = {"of", "from", "derived", "secreted", "released", "produced", "shed", "by", "the", "-", ")"}
+MAKER_WORDS = {
+    "from",
+    "of",
+    "derived",
+    "secreted",
+    "released",
+    "produced",
+    "isolated",
+    "shed",
+    "purified",
+    "obtained",
+    "collected",
+    "harvested",
+    "generated",
+    "prepared",
+    "extracted",
+}
 COORDINATION = {"and", "or", "versus", "vs", "vs.", ",", "than", "compared", "with", "but"}
 
 
@@ -569,6 +585,11 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
             and any(kb.concepts[c].cell_free for c in _concepts(nxt))
         ):
             return True
+    if k > 0:  # "EVs from mesenchymal stem cells (MSCs)": the short form is what its long form is
+        prev = ents[k - 1]
+        gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
+        if gap == ["("] and set(_concepts(prev)) == set(_concepts(ent)):
+            return _parent_of_product(ents, k - 1, kb)
     for j in range(k - 1, max(-1, k - 3), -1):  # "secretome of dental pulp MSCs", "MVs purified from human MSCs"
         prev = ents[j]
         gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
@@ -578,7 +599,7 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
             continue
         if len(gap) <= 3 and all(t in CHILD_GAP for t in gap):
             return True
-        return len(gap) <= 6 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION
+        return len(gap) <= 10 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION
     return False
 
 

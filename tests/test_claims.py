@@ -341,3 +341,28 @@ def test_a_study_on_cells_alone_is_in_vitro_and_its_opening_is_background(nlp, k
         ("abstract", "finding", "in_vitro", ["NRK-49F"]),
         ("abstract", "finding", "in_vitro", []),
     ]
+
+
+MAKERS = "\n".join(
+    [
+        "Vesicles in rats with cisplatin injury",
+        "",
+        "Microvesicles (MVs) shed by mesenchymal stem cells (MSCs) reduced apoptosis in rats with cisplatin injury.",
+        "MVs purified by ultracentrifugation from human bone marrow MSCs (hBM-MSCs) were injected i.v. in rats.",
+        "EVs and MSCs both reduced apoptosis in rats with cisplatin injury.",
+        "",
+    ]
+)
+
+
+def test_cells_that_make_the_vesicles_are_not_a_product_given(nlp, kb, tmp_path):
+    path = tmp_path / "makers.txt"
+    path.write_text(MAKERS)
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims
+    assert [r["cell_product"] for r in rows if r["section"] != "title"] == [
+        ["microvesicles"],  # "shed by MSCs (MSCs)": the long form and its short form make the vesicles
+        ["microvesicles"],  # "purified by ultracentrifugation from human bone marrow MSCs"
+        ["extracellular vesicles", "msc"],  # two products given side by side
+    ]

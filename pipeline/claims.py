@@ -367,7 +367,8 @@ def _claim_row(
         if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
     )
     doses = cues.doses(text)
-    arms = max(len(values["cell_product"]), len(ARM_WORDS.findall(text)), len(doses))
+    # arms: products, or the sources of one product ("iPSC-MSCs, but not BM-MSCs"), groups, doses
+    arms = max(len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(doses))
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )

@@ -33,7 +33,14 @@ ABOUT_CONTROLS = re.compile(
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
 RESTRICTED = re.compile(
     r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
-    r"\bonly (?:early|transient(?:ly)?|short-term)\b",
+    r"\bonly (?:early|transient(?:ly)?|short-term)\b|"
+    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)\s+doses?\b",
+    re.I,
+)
+# "Donor-specific antibodies were not detected", "teratomas were absent": what was looked for was not there
+NOT_FOUND_AFTER = re.compile(
+    r"^[^;]{0,60}?\b(?:(?:was|were|is|are|been)\s+(?:not|never)\s+(?:detected|observed|found|seen|recorded|"
+    r"reported|noted|detectable)|absent|undetectable)\b",
     re.I,
 )
 BOTH = re.compile(r"\b(?:both|either)\b", re.I)
@@ -436,7 +443,9 @@ def directions(
             # not by one about another outcome earlier in the clause ("did not improve GFR, and ... infusion
             # reactions")
             near = max(lo, target.start - 60)
-            denied = NEGATION_WORD.search(text[near : target.start + 3]) or any(
+            denied = NEGATION_WORD.search(text[near : target.start + 3])
+            denied = denied or NOT_FOUND_AFTER.search(text[target.end : hi])
+            denied = denied or any(
                 e.kind == "no_effect"
                 and (near <= e.start < target.start or target.end <= e.start < min(hi, target.end + 60))
                 for e in found

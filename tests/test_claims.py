@@ -366,3 +366,20 @@ def test_cells_that_make_the_vesicles_are_not_a_product_given(nlp, kb, tmp_path)
         ["microvesicles"],  # "purified by ultracentrifugation from human bone marrow MSCs"
         ["extracellular vesicles", "msc"],  # two products given side by side
     ]
+
+
+def test_arms_of_one_product_from_two_sources_differ(nlp, kb, tmp_path):
+    path = tmp_path / "sources.txt"
+    path.write_text(
+        "MSCs in folic acid injury\n\n"
+        "iPSC-MSCs, but not BM-MSCs, increased tubular cell proliferation in mice with folic acid injury.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    row = claims.extract(document, doc, kb).claims[-1]
+    # one product (msc) from two sources: two arms, and "but not" the second one
+    assert (row["cell_product"], row["outcome_effects"], row["effect_direction"]) == (
+        ["msc"],
+        ["cell proliferation:mixed"],
+        "mixed",
+    )

@@ -235,6 +235,10 @@ def test_changes_statistics_and_arms(text, expected):
             (),
             ({"creatinine": "beneficial"}, "beneficial"),
         ),
+        # what was looked for and not found is no adverse finding
+        ("After MSCs, infusion reactions were not seen.", 1, (), ({"infusion reactions": "no_effect"}, "no_effect")),
+        # a benefit at one dose only
+        ("MSCs lowered creatinine only at the higher dose.", 1, (), ({"creatinine": "beneficial"}, "mixed")),
         # "dampened" lowers; a cue with no outcome of the lexicon still counts in the summary
         ("MSCs dampened NGAL but failed to improve GFR.", 1, (), ({"NGAL": "beneficial", "GFR": "no_effect"}, "mixed")),
         (

@@ -140,6 +140,9 @@ CONTEXT_FIELDS = (
     "study_type",
 )
 ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
+# A sentence that names the study's endpoints ("The primary endpoint was AKI within 7 days") names conditions as
+# outcomes: they do not change the set-up that later sentences inherit.
+ENDPOINTS = re.compile(r"\b(?:end-?points?|outcome measures?)\b", re.I)
 SETS_CONTEXT = ("aim", "method", "finding")
 
 
@@ -175,6 +178,8 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         part = "in_vitro" if own_type == "in_vitro" and row["claim_type"] in ("finding", "method") else "main"
         context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
+        if ENDPOINTS.search(row["sentence"]):
+            stated.pop("injury_model", None)  # "secondary endpoints included DGF": an outcome, not the set-up
         if _new_setup(stated, context, row["claim_type"]):
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):

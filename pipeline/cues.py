@@ -140,7 +140,7 @@ def trial_ids(text: str) -> list[str]:
 
 _NUM = r"\d+(?:[.,]\d+)?"
 _POWER = (
-    r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^\s*-?\d+|\(\s*-?\d+\s*\)|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|e\s*-?\d+|-?\d)|"
+    r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^\s*-?\d+|\(\s*-?\d+\s*\)|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|e\s*-?\d+|-?\d{1,2})|"
     r"\s*[eE]\s*\d+)"
 )
 _UNIT = (
@@ -210,6 +210,10 @@ def parsed_doses(text: str) -> list[tuple[str, float, str]]:
 ANATOMICAL_AFTER = re.compile(r"\s+(?:white\s+|visceral\s+)?(?:fat|adipose|tissues?|depots?)\b", re.I)
 
 
+# Routes whose words never name a place in the body a tissue comes from ("intravenous adipose-derived MSCs").
+VASCULAR_ROUTES = {"intravenous", "intra-arterial"}
+
+
 def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
     """Every route phrase in ``text`` as (canonical route, start, end), in text order; a route word that names a
     tissue ("subcutaneous fat") is not a route."""
@@ -217,7 +221,7 @@ def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
         (name, m.start(), m.end())
         for name, pattern in lexicon.routes
         for m in pattern.finditer(text)
-        if not ANATOMICAL_AFTER.match(text, m.end())
+        if name in VASCULAR_ROUTES or not ANATOMICAL_AFTER.match(text, m.end())
     ]
     return sorted(found, key=lambda x: x[1])
 

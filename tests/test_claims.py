@@ -383,3 +383,22 @@ def test_arms_of_one_product_from_two_sources_differ(nlp, kb, tmp_path):
         ["cell proliferation:mixed"],
         "mixed",
     )
+
+
+def test_an_endpoint_sentence_does_not_change_the_set_up(nlp, kb, tmp_path):
+    path = tmp_path / "endpoints.txt"
+    path.write_text(
+        "MSCs in kidney transplantation\n\n"
+        "In this trial, 18 kidney transplantation recipients received MSCs.\n"
+        "The primary endpoint was safety; secondary endpoints included delayed graft function.\n"
+        "MSCs were safe.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims
+    # the endpoint sentence keeps what it names; the finding after it inherits the set-up, not the endpoint
+    assert [r["injury_model"] for r in rows[1:]] == [
+        ["kidney transplantation"],
+        ["delayed graft function"],
+        ["kidney transplantation"],
+    ]

@@ -26,6 +26,7 @@ def test_doses_as_written():
     [
         ("rats received 1 × 106 MSCs via the tail vein", [("1 × 106", 1e6, "cells")]),  # a superscript lost
         ("10^6 cells and 10⁶ cells", [("10^6 cells", 1e6, "cells"), ("10⁶ cells", 1e6, "cells")]),
+        ("1 × 1010 particles/kg", [("1 × 1010 particles/kg", 1e10, "particles/kg")]),  # a two-digit power lost
         ("3 × 10^6 BM-MSCs/kg", [("3 × 10^6", 3e6, "cells/kg")]),
         ("1 x 10^6 human umbilical cord MSCs", [("1 x 10^6", 1e6, "cells")]),
         (
@@ -116,6 +117,7 @@ def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
         ("Rats received gentamicin daily for 7 days and were treated with MSCs.", []),
         ("Ki-67-positive cells were twice as frequent in MSC-treated kidneys.", []),
         ("Hypoxia-preconditioned MSCs were injected.", []),
+        ("MSCs were infused into the graft immediately before vascular unclamping.", ["at injury"]),
     ],
 )
 def test_timing_relative_to_the_injury(text: str, expected: list[str]) -> None:
@@ -145,3 +147,17 @@ def test_the_timing_phrase_ends_at_the_event() -> None:
 )
 def test_patients_enrolled_not_counts_of_events(text: str, expected: list[int]) -> None:
     assert cues.patient_counts(text, cues.load_lexicon()) == expected
+
+
+def test_routes_under_the_capsule_and_vascular_words_before_a_tissue_name():
+    lexicon = cues.load_lexicon()
+    text = (
+        "Subcapsular versus intravenous adipose-derived MSCs: cells injected under the capsule of the left kidney, "
+        "cells from subcutaneous adipose tissue, and MSCs infused into the graft renal artery"
+    )
+    assert [name for name, *_ in cues.route_matches(text, lexicon)] == [
+        "subcapsular",
+        "intravenous",
+        "subcapsular",
+        "intra-arterial",
+    ]

@@ -48,6 +48,8 @@ RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)
 INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|[^,;()]{0,20}")
 # Words that name a study arm: two or more in a sentence compare arms ("the IA group ..., whereas the IV group").
 ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
+NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b", re.I)
+ARM_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, **{str(n): n for n in range(2, 7)}}
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
@@ -373,7 +375,10 @@ def _claim_row(
     )
     doses = cues.doses(text)
     # arms: products, or the sources of one product ("iPSC-MSCs, but not BM-MSCs"), groups, doses
-    arms = max(len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(doses))
+    numbered = [ARM_NUMBERS.get(n.lower(), 0) for n in NUMBERED_ARMS.findall(text)]  # "all three treated groups"
+    arms = max(
+        len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(doses), *numbered
+    )
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )

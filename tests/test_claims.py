@@ -402,3 +402,17 @@ def test_an_endpoint_sentence_does_not_change_the_set_up(nlp, kb, tmp_path):
         ["delayed graft function"],
         ["kidney transplantation"],
     ]
+
+
+def test_a_number_of_groups_counts_the_arms(nlp, kb, tmp_path):
+    path = tmp_path / "groups.txt"
+    path.write_text(
+        "MSCs in ischemia-reperfusion injury\n\n"
+        "In rats with ischemia-reperfusion injury, renal TNF-α was lower in all three treated groups, "
+        "but only WJ-MSCs reduced macrophage infiltration.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    row = claims.extract(document, doc, kb).claims[-1]
+    # three arms, and "only" one of them: the outcome differs by arm
+    assert row["outcome_effects"] == ["tnf-alpha:beneficial", "macrophage infiltration:mixed"]

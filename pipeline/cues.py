@@ -48,6 +48,7 @@ class Lexicon:
     polarity_up: frozenset[str]
     harmful_when_present: frozenset[str]
     cell_lines: list[tuple[str, str, re.Pattern[str]]]
+    any_cell_line: re.Pattern[str]
     mediator_polarity: dict[str, str]
     enrolled: re.Pattern[str]
     enrolment_verbs: re.Pattern[str]
@@ -85,6 +86,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         polarity_up=frozenset(polarity["up"]),
         harmful_when_present=frozenset(polarity.get("harmful_when_present", [])),
         cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
+        any_cell_line=_phrases_re([form for entry in lines.values() for form in entry["forms"]]),
         enrolled=re.compile(
             r"(?<![\w.,])(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:(?!(?:vs|versus|of|and|or|to)\b)[^\W\d][\w-]*\s+){0,2}?(?:"
             + "|".join(re.escape(w) for w in context["enrolment"]["people"])
@@ -274,6 +276,8 @@ def dose_value(dose: str) -> tuple[float | None, str]:
 
 def cell_lines(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
     """(cell line, species of origin) named in the text."""
+    if not lexicon.any_cell_line.search(text):  # one pass for the common case: no cell line at all
+        return []
     return [(name, species) for name, species, pattern in lexicon.cell_lines if pattern.search(text)]
 
 

@@ -34,7 +34,7 @@ from spacy.training import Example
 from spacy.util import filter_spans
 
 import pipeline.tokenizer  # noqa: F401  (registers "evidence.scispacy_tokenizer.v1")
-from pipeline import corpora
+from pipeline import corpora, paths
 from pipeline.tokenizer import build_tokenizer
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,9 @@ FINAL_SETTINGS: dict[str, dict] = {
     },
     # dev F1 still rose at 8,000 steps: a longer train-only run chose the step count (dev best at 10,400 of
     # 14,000); with the floret vectors: +0.9 dev F1 (char offsets). The final model trains on train + dev for
-    # that count scaled to 11% more documents, as for the other two corpora
+    # that count scaled to 11% more documents, as for the other two corpora. It uses the bionlp13cg model's
+    # vector table: two models with one table share the pipeline's vocab (a table of its own cost the pipeline
+    # 15% of its words/s and 190 MB)
     "jnlpba": {
         "include_dev": True,
         "max_steps": 11600,
@@ -65,6 +67,7 @@ FINAL_SETTINGS: dict[str, dict] = {
         "eval_frequency": 2000,
         "postprocess": False,  # repeats: +0.22 dev F1 on the 8,000-step run, -0.08 on a later one; off
         "vectors": {"dim": 100, "bucket": 40000, "epochs": 10},
+        "vectors_from": "bionlp13cg",
     },
 }
 
@@ -677,6 +680,9 @@ def train_final(
     if max_steps is None and not train_only:
         max_steps = final["max_steps"]
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix=f"ner_{corpus}_"))
+    shared = paths.MODELS_DIR / "ner" / final.get("vectors_from", "")
+    if vectors is None and use_vectors and final.get("vectors_from") and (shared / "vocab" / "vectors").exists():
+        vectors = shared  # the table of an installed model: both models then share the pipeline's vocab
     if vectors is None and final.get("vectors") and use_vectors:
         vectors = build_vectors(work / "vectors", corpora_dir=corpora_dir, **final["vectors"])
     pretrain_epochs = final.get("pretrain_epochs", 0)
@@ -708,8 +714,11 @@ def train_final(
         anatem_mask_model=anatem_mask_model,
     )
     dest = export_model(model, out)
-    if vectors is not None and (Path(vectors).parent / "vectors.json").exists():
-        shutil.copy2(Path(vectors).parent / "vectors.json", dest / "vectors_training.json")
+    if vectors is not None:  # what the vectors were trained on: beside a built table, or in the lending model
+        for stats in (Path(vectors).parent / "vectors.json", Path(vectors) / "vectors_training.json"):
+            if stats.exists() and stats.resolve() != (dest / "vectors_training.json").resolve():
+                shutil.copy2(stats, dest / "vectors_training.json")
+                break
     return dest
 
 

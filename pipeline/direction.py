@@ -54,7 +54,8 @@ PURPOSE_BEFORE = re.compile(
     r"(?<!\bable )(?<!\bshown )(?<!\bfound )(?<!\bproved )(?<!\bappeared )(?<!\bappears )(?<!\bappear )"
     r"(?<!\bseemed )(?<!\bseems )(?<!\bseem )(?<!\btended )(?<!\btends )(?<!\bfailed )(?<!\bfail )"
     r"(?<!\bfails )(?<!\bled )(?<!\blead )(?<!\bleads )(?<!\bhelp )(?<!\bhelps )(?<!\bhelped )"
-    r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )\bto\s+$",
+    r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )(?<!\breported )(?<!\bknown )(?<!\bdemonstrated )"
+    r"(?<!\bsuggested )(?<!\bthought )(?<!\bbelieved )(?<!\bsaid )(?<!\bproposed )(?<!\blikely )\bto\s+$",
     re.I,
 )
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)

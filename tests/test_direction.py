@@ -235,6 +235,10 @@ def test_changes_statistics_and_arms(text, expected):
             (),
             ({"creatinine": "beneficial"}, "beneficial"),
         ),
+        # "reported to protect" states a finding of others, not a purpose
+        ("MSCs have been reported to protect the kidney.", 1, (), ({}, "beneficial")),
+        # a mechanism sentence: the effect exists, and depends on what was removed
+        ("RNase-treated MVs lost their anti-apoptotic activity.", 1, (), ({}, "beneficial")),
         # what was looked for and not found is no adverse finding
         ("After MSCs, infusion reactions were not seen.", 1, (), ({"infusion reactions": "no_effect"}, "no_effect")),
         # a benefit at one dose only

@@ -397,6 +397,8 @@ def _claim_row(
         if target.is_outcome:
             effects[target.name] = effect if effects.get(target.name, effect) == effect else "mixed"
     outcome_effects = [f"{name}:{effect}" for name, effect in effects.items()]
+    if "mixed" in effects.values():
+        direction = "mixed"  # the summary agrees with its outcomes: one that differs by arm makes the row mixed
     confidence = (sum(scores) / len(scores)) if scores else 0.5
     if hedged:
         confidence *= 0.85

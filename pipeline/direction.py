@@ -23,7 +23,8 @@ THERAPY_WORDS = re.compile(
     re.I,
 )
 NEGATED_BEFORE = re.compile(
-    r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)\s+(\w+\s+)?$",
+    r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)"
+    r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+(\w+\s+)?$",  # "did not, however, restore"
     re.I,
 )
 # "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
@@ -168,7 +169,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
-        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
+        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or re.match(
+            r"\s*neither\b[^,;]{0,50}$", text[: match.start()], re.I
+        )
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 
     for pattern, kind in (
@@ -436,6 +439,10 @@ def directions(
         verdict = next((e for e in stats if target.end <= e.start < own), None)
         if verdict is not None:
             verdict.used = True
+            previous_end = max([lo] + [t.end for t in targets[:index]])
+            for e in found:  # "a trend towards better survival (p = 0.09)": the cue the verdict overrides
+                if previous_end <= e.start < own and e.kind in ("beneficial", "harmful", "up", "down"):
+                    e.used = True
             mixed = any(target.end <= start < own for start, _ in wins)
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
@@ -470,6 +477,8 @@ def directions(
         # "... tubular injury at 24 h, and 7-day survival rose": a verb right after the outcome is its predicate
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
+        if chosen is None:  # "improved survival" matched as one cue around the outcome
+            chosen = next((e for e in found if e.start < target.end and target.start < e.end and not e.used), None)
         if noun:
             chosen = _through_change(text, noun, noun_start, before, after[0] if passive or immediate else None)
             for e in found:  # the change noun itself ("rise", "reduction in") is read here, not for another target

@@ -416,3 +416,16 @@ def test_a_number_of_groups_counts_the_arms(nlp, kb, tmp_path):
     row = claims.extract(document, doc, kb).claims[-1]
     # three arms, and "only" one of them: the outcome differs by arm
     assert row["outcome_effects"] == ["tnf-alpha:beneficial", "macrophage infiltration:mixed"]
+
+
+def test_the_row_summary_agrees_with_an_outcome_that_differs_by_arm(nlp, kb, tmp_path):
+    path = tmp_path / "safety.txt"
+    path.write_text(
+        "MSCs in kidney transplantation\n\n"
+        "Intra-arterial MSCs up to 5×106 cells were safe in kidney transplantation, whereas 1×107 cells caused "
+        "segmental infarction.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    row = claims.extract(document, doc, kb).claims[-1]
+    assert (row["outcome_effects"], row["effect_direction"]) == (["adverse events:mixed"], "mixed")

@@ -235,6 +235,23 @@ def test_changes_statistics_and_arms(text, expected):
             (),
             ({"creatinine": "beneficial"}, "beneficial"),
         ),
+        # a negation with an aside, and "neither" several words before its verb
+        ("MVs did not, however, restore GFR.", 1, (), ({"GFR": "no_effect"}, "no_effect")),
+        ("Neither route of administration lowered creatinine.", 1, (), ({"creatinine": "no_effect"}, "no_effect")),
+        # a non-significant trend: the cue it overrides is not a second reading
+        (
+            "Treated rats showed a trend towards better survival (80% vs 55%, p = 0.09).",
+            1,
+            (),
+            ({"survival": "no_effect"}, "no_effect"),
+        ),
+        # one cue around the outcome ("improved survival"), and "without a measurable effect on"
+        (
+            "MSCs improved survival and BUN, without a measurable effect on NGAL.",
+            1,
+            (),
+            ({"survival": "beneficial", "BUN": "beneficial", "NGAL": "no_effect"}, "mixed"),
+        ),
         # "reported to protect" states a finding of others, not a purpose
         ("MSCs have been reported to protect the kidney.", 1, (), ({}, "beneficial")),
         # a mechanism sentence: the effect exists, and depends on what was removed

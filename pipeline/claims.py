@@ -354,6 +354,9 @@ def _claim_row(
                 good = "down"  # "the safety of high doses is unknown" reports no adverse event
             elif good == "absent" and ent.text.lower() in SAFE_SURFACES:
                 good = "safe"  # "the infusion was safe": no adverse events (unless denied)
+            mediator = concept.category == "mediator"
+            if good and mediator and _manipulated(text, ent.start_char - start, ent.end_char - start):
+                good = ""  # "silencing of Nrf2 abolished their protective effect": the experiment, not the therapy
             if good:
                 targets.append(
                     direction_of.Target(
@@ -555,6 +558,25 @@ def _good_direction(category: str, name: str, lexicon: cues.Lexicon) -> str | No
     if category == "mediator":
         return lexicon.mediator_polarity.get(name)
     return None
+
+
+# A mediator the experimenters switched off ("silencing of Nrf2", "IDO inhibition", "miR-146b-knockdown EVs")
+MANIPULATED_BEFORE = re.compile(
+    r"\b(?:silencing|knockdown|knock-down|inhibition|blockade|neutrali[sz]ation|depletion|deletion|inhibitors?|"
+    r"antagonists?|siRNA|shRNA|antibod(?:y|ies)|overexpression|transfection)\s+(?:of\s+|against\s+|to\s+)?"
+    r"(?:the\s+)?(?:[\w-]+\s+)?$",
+    re.I,
+)
+MANIPULATED_AFTER = re.compile(
+    r"^(?:-|\s+)(?:silenced|silencing|knockdown|knock-down|knocked\s+down|deficient|depleted|knockout|null|inhibition|"
+    r"blockade|neutrali[sz]ation|inhibitors?|antagonists?|siRNA|shRNA|overexpressing)\b|"
+    r"^[^.;]{0,30}?\bhad\s+been\s+(?:knocked\s+down|silenced|deleted|depleted)",
+    re.I,
+)
+
+
+def _manipulated(text: str, start: int, end: int) -> bool:
+    return bool(MANIPULATED_BEFORE.search(text, max(0, start - 40), start) or MANIPULATED_AFTER.search(text[end:]))
 
 
 def _concepts(ent: Span) -> tuple[str, ...]:

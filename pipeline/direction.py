@@ -27,6 +27,9 @@ NEGATED_BEFORE = re.compile(
     r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+(\w+\s+)?$",  # "did not, however, restore"
     re.I,
 )
+# "more effectively", "more than unmodified cells": a comparative of degree after a change verb
+DEGREE_WORDS = re.compile(r"more|less|greater", re.I)
+DEGREE_AFTER = re.compile(r"\s+(?:effective(?:ly)?|efficient(?:ly)?|potent(?:ly)?|strongly|markedly|than\b)", re.I)
 # "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
 ABOUT_CONTROLS = re.compile(
     r"^[^,;.]{0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?(?:other|control|vehicle|placebo|untreated|sham|PBS)\b", re.I
@@ -161,6 +164,8 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     def add(match: re.Match, kind: str) -> None:
         if any(s <= match.start() < e for s, e in blocked):
             return
+        if kind in ("up", "down") and DEGREE_AFTER.match(text, match.end()) and DEGREE_WORDS.fullmatch(match.group(0)):
+            return  # "reduced apoptosis more than unmodified cells", "more effectively than": a degree, not a change
         if (
             kind != "harmful"
             and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])

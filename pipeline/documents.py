@@ -308,7 +308,8 @@ _LABEL_RE = re.compile(rf"^[ \t]*({_LABELS})[ \t]*[:.][ \t]*", re.IGNORECASE)
 # A label inside a paragraph, after a sentence end ("... was induced. Results: ..."); must be capitalised.
 _INLINE_LABEL_RE = re.compile(rf"(?:^|(?<=[.!?])[ \t]+)((?i:{_LABELS}))[ \t]*:[ \t]*", re.MULTILINE)
 # An upper-case heading on its own line, or glued to the first sentence ("STEM CELLSMesenchymal stem cells").
-_HEADING_RE = re.compile(r"^[ \t]*([A-Z][A-Z0-9 ,;'’&()/\-]{3,}?[A-Z0-9)])(?=[A-Z][a-z]|[ \t]*$)", re.MULTILINE)
+# The glued word must be a word ("Mesenchymal"), not the end of an abbreviation ("CXCR4-MSCs" is no heading).
+_HEADING_RE = re.compile(r"^[ \t]*([A-Z][A-Z0-9 ,;'’&()/\-]{3,}?[A-Z0-9)])(?=[A-Z][a-z]{2,}|[ \t]*$)", re.MULTILINE)
 # A run of author names "Surname I, Surname I, ... Surname I." (Vancouver style).
 _NAME = r"[A-Z][A-Za-z'’\-]+(?: [A-Z][A-Za-z'’\-]+)? [A-Z]{1,3}"
 _AUTHORS_RE = re.compile(rf"(?<![A-Za-z])(?:{_NAME}, ){{2,}}{_NAME}\.(?=\s|[a-z]|$)")

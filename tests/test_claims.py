@@ -429,3 +429,16 @@ def test_the_row_summary_agrees_with_an_outcome_that_differs_by_arm(nlp, kb, tmp
     _, doc = next(process(nlp, [document]))
     row = claims.extract(document, doc, kb).claims[-1]
     assert (row["outcome_effects"], row["effect_direction"]) == (["adverse events:mixed"], "mixed")
+
+
+def test_a_mediator_switched_off_by_the_experimenters_is_no_outcome_of_the_therapy(nlp, kb, tmp_path):
+    path = tmp_path / "mechanism.txt"
+    path.write_text(
+        "EVs in gentamicin injury\n\n"
+        "In rats with gentamicin injury, silencing of Nrf2 abolished the protective effect of ADSC-EVs.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    row = claims.extract(document, doc, kb).claims[-1]
+    # the effect exists and depends on Nrf2: beneficial, not a harmful fall of Nrf2
+    assert (row["mediators"], row["effect_direction"]) == (["nrf2"], "beneficial")

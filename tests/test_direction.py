@@ -252,6 +252,19 @@ def test_changes_statistics_and_arms(text, expected):
             (),
             ({"survival": "beneficial", "BUN": "beneficial", "NGAL": "no_effect"}, "mixed"),
         ),
+        # "more effectively than", "more than": a degree, not a second change
+        (
+            "Hypo-Exo reduced creatinine and BUN more effectively than normoxic exosomes.",
+            2,
+            (),
+            ({"creatinine": "beneficial", "BUN": "beneficial"}, "beneficial"),
+        ),
+        (
+            "IGF-1-MSCs reduced creatinine more than unmodified cells.",
+            1,
+            (),
+            ({"creatinine": "beneficial"}, "beneficial"),
+        ),
         # "reported to protect" states a finding of others, not a purpose
         ("MSCs have been reported to protect the kidney.", 1, (), ({}, "beneficial")),
         # a mechanism sentence: the effect exists, and depends on what was removed

@@ -95,3 +95,14 @@ def test_text_with_a_byte_order_mark_is_read(tmp_path):
     assert read_documents([tmp_path / "binary.txt"])[1][0].problem == (
         "binary file (contains NUL bytes), not a UTF-8 text document"
     )
+
+
+def test_an_abbreviation_that_opens_a_paragraph_is_no_glued_heading():
+    text = "Title line\n\nCXCR4-MSCs accumulated in the kidney.\n\nSTEM CELLSMesenchymal stem cells reduce AKI.\n"
+    sections = [(s.name, s.kind, text[s.start : s.end].strip()) for s in detect_sections(text)]
+    assert sections == [
+        ("title", "content", "Title line"),
+        ("abstract", "content", "CXCR4-MSCs accumulated in the kidney."),
+        ("stem cells", "heading", "STEM CELLS"),
+        ("stem cells", "content", "Mesenchymal stem cells reduce AKI."),
+    ]

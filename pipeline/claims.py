@@ -346,6 +346,8 @@ def _claim_row(
                 continue
             if concept.category == "cell_product" and not concept.cell_free and _parent_of_product(ents, k, kb):
                 continue
+            if concept.category in ("outcome", "mediator") and STIMULUS_AFTER.match(text, ent.end_char - start):
+                continue  # "IFN-γ priming enhances ...", "TNF-α-induced apoptosis": a stimulus, not an outcome
             if concept.canonical_name not in values[field]:
                 values[field].append(concept.canonical_name)
                 ids[field].append(concept.ontology_id)
@@ -567,6 +569,11 @@ MANIPULATED_BEFORE = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+)?$",
     re.I,
 )
+STIMULUS_AFTER = re.compile(
+    r"(?:-|\s+)(?:primed|priming|pretreated|pre-treated|pretreatment|preconditioned|preconditioning)\b|"
+    r"-(?:stimulated|induced|challenged|exposed)\b",  # "TNF-α-induced apoptosis", not "apoptosis induced by"
+    re.I,
+)
 MANIPULATED_AFTER = re.compile(
     r"^(?:-|\s+)(?:silenced|silencing|knockdown|knock-down|knocked\s+down|deficient|depleted|knockout|null|inhibition|"
     r"blockade|neutrali[sz]ation|inhibitors?|antagonists?|siRNA|shRNA|overexpressing)\b|"
@@ -662,8 +669,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
     a direction, Results a finding (or a hypothesis); otherwise cues decide."""
-    if lexicon.aim.search(text) or section in AIM_SECTIONS:
-        return "aim"
+    if lexicon.aim.search(text) or section in AIM_SECTIONS or text.rstrip().endswith("?"):
+        return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
     if section in METHOD_SECTIONS and direction == "unclear":

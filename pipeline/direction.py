@@ -367,6 +367,9 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
     describes the model, not the therapy."""
     if event.kind not in ("up", "down"):
         return False
+    by = re.match(r"\s+by\s+(?:the\s+)?", text[event.end :])
+    if by and any(start == event.end + by.end() for start, _ in injury_spans):
+        return True  # "apoptosis induced by cisplatin": the injury's doing
     return any(
         0 <= event.start - end <= 25
         and re.fullmatch(r"[\s\w-]*", text[end : event.start])

@@ -442,3 +442,21 @@ def test_a_mediator_switched_off_by_the_experimenters_is_no_outcome_of_the_thera
     row = claims.extract(document, doc, kb).claims[-1]
     # the effect exists and depends on Nrf2: beneficial, not a harmful fall of Nrf2
     assert (row["mediators"], row["effect_direction"]) == (["nrf2"], "beneficial")
+
+
+def test_a_question_is_an_aim_and_a_stimulus_is_no_outcome(nlp, kb, tmp_path):
+    path = tmp_path / "questions.txt"
+    path.write_text(
+        "Exosomes in LPS injury\n\n"
+        "Do exosomes from MSCs protect against lipopolysaccharide-induced acute kidney injury in rats?\n"
+        "In rats with LPS injury, exosomes reduced TNF-α-induced apoptosis.\n"
+        "In rats with LPS injury, apoptosis induced by LPS was reduced by exosomes.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims[1:]
+    assert [(r["claim_type"], r["effect_direction"], r["outcomes"]) for r in rows] == [
+        ("aim", "unclear", []),
+        ("finding", "beneficial", ["apoptosis"]),  # TNF-α is the stimulus here, not an outcome
+        ("finding", "beneficial", ["apoptosis"]),
+    ]

@@ -352,6 +352,8 @@ def _claim_row(
                 values[field].append(concept.canonical_name)
                 ids[field].append(concept.ontology_id)
             good = _good_direction(concept.category, concept.canonical_name, lexicon)
+            if good in ("up", "down") and ent.text.lower() in lexicon.inverse_surfaces:
+                good = "down" if good == "up" else "up"  # "increased cell viability": less cell death
             if good == "absent" and ent.text.lower() in NEUTRAL_SURFACES:
                 good = "down"  # "the safety of high doses is unknown" reports no adverse event
             elif good == "absent" and ent.text.lower() in SAFE_SURFACES:

@@ -46,6 +46,7 @@ class Lexicon:
     routes: list[tuple[str, re.Pattern[str]]]
     timing: TimingVocab
     polarity_up: frozenset[str]
+    inverse_surfaces: frozenset[str]
     harmful_when_present: frozenset[str]
     cell_lines: list[tuple[str, str, re.Pattern[str]]]
     any_cell_line: re.Pattern[str]
@@ -84,6 +85,7 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
             [p for key in ("beneficial", "no_effect", "harmful", "up", "down") for p in direction[key]],
         ),
         polarity_up=frozenset(polarity["up"]),
+        inverse_surfaces=frozenset(w.lower() for w in polarity.get("inverse_surfaces", [])),
         harmful_when_present=frozenset(polarity.get("harmful_when_present", [])),
         cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
         any_cell_line=_phrases_re([form for entry in lines.values() for form in entry["forms"]]),

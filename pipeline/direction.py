@@ -174,9 +174,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
-        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or re.match(
-            r"\s*neither\b[^,;]{0,50}$", text[: match.start()], re.I
-        )
+        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or re.search(
+            r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", text[: match.start()], re.I
+        )  # "Neither X nor Y improved", "Thus, neither MSCs nor their EVs improved"
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 
     for pattern, kind in (

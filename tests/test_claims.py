@@ -460,3 +460,16 @@ def test_a_question_is_an_aim_and_a_stimulus_is_no_outcome(nlp, kb, tmp_path):
         ("finding", "beneficial", ["apoptosis"]),  # TNF-α is the stimulus here, not an outcome
         ("finding", "beneficial", ["apoptosis"]),
     ]
+
+
+def test_viability_is_the_inverse_of_cell_death(nlp, kb, tmp_path):
+    path = tmp_path / "viability.txt"
+    path.write_text(
+        "EVs in gentamicin injury\n\n"
+        "In NRK-52E cells exposed to gentamicin, EVs increased cell viability.\n"
+        "In NRK-52E cells exposed to gentamicin, a tenfold higher EV dose reduced cell viability.\n"
+    )
+    document = read_document(path)
+    _, doc = next(process(nlp, [document]))
+    rows = claims.extract(document, doc, kb).claims[1:]
+    assert [r["outcome_effects"] for r in rows] == [["cell death:beneficial"], ["cell death:harmful"]]

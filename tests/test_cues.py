@@ -117,6 +117,7 @@ def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
         ("Rats received gentamicin daily for 7 days and were treated with MSCs.", []),
         ("Ki-67-positive cells were twice as frequent in MSC-treated kidneys.", []),
         ("Hypoxia-preconditioned MSCs were injected.", []),
+        ("EVs were infused 30 min before each cisplatin cycle.", ["before injury", "repeated"]),
         ("MSCs were infused into the graft immediately before vascular unclamping.", ["at injury"]),
     ],
 )

@@ -238,6 +238,12 @@ def test_changes_statistics_and_arms(text, expected):
         # a negation with an aside, and "neither" several words before its verb
         ("MVs did not, however, restore GFR.", 1, (), ({"GFR": "no_effect"}, "no_effect")),
         ("Neither route of administration lowered creatinine.", 1, (), ({"creatinine": "no_effect"}, "no_effect")),
+        (
+            "Thus, neither MSCs nor their EVs or CM lowered creatinine.",
+            1,
+            (),
+            ({"creatinine": "no_effect"}, "no_effect"),
+        ),
         # a non-significant trend: the cue it overrides is not a second reading
         (
             "Treated rats showed a trend towards better survival (80% vs 55%, p = 0.09).",

@@ -121,3 +121,16 @@ def test_a_defined_short_form_in_the_other_number(kb_nlp):
     found = [(t, c, m) for t, c, m in ents(kb_nlp, text) if t.startswith("MenSC")]
     msc = ("cell_product:msc",)
     assert found == [("MenSCs", msc, "abbreviation"), ("MenSC", msc, "abbreviation"), ("MenSCs", msc, "abbreviation")]
+
+
+def test_a_short_form_defined_with_details_in_its_parentheses(nlp):
+    """scispaCy's detector reads "long form (SF)"; "long form (SF; dose)" is read by the KB ruler."""
+    doc = nlp(
+        "Cells were exposed to exosomes isolated from menstrual blood-derived mesenchymal stem cells "
+        "(MenSC-Exo; 10 μg/mL). Mice then received MenSC-Exo through the tail vein."
+    )
+    found = [(e.text, e._.evidence_concepts[0], e._.evidence_method) for e in doc.ents if e.text == "MenSC-Exo"]
+    assert found == [
+        ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
+        ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
+    ]

@@ -194,6 +194,11 @@ class KBRuler:
             else:
                 # Unknown long form: let the linker try it (it resolves the short form via its long form).
                 candidates.append((short, (), "abbreviation", ""))
+        for short_text, concepts, origin in self._defined_with_details(doc, candidates):
+            for token in doc:
+                if token.text == short_text:
+                    candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
+            variants.setdefault(_number_variant(short_text), (concepts, origin))
         # The other grammatical number of a defined short form ("MenSCs" defined, "MenSC-treated mice" later).
         variants.pop("", None)
         if variants:
@@ -202,6 +207,46 @@ class KBRuler:
                     concepts, origin = variants[token.text]
                     candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
         return candidates
+
+    def _defined_with_details(self, doc: Doc, candidates: list) -> list[tuple[str, tuple[str, ...], str]]:
+        """Short forms defined with details in their parentheses, which scispaCy's detector does not read:
+        "exosomes from menstrual blood-derived MSCs (MenSC-Exo; 10 ug/mL)", "BM-MSCs (hBM-MSCs, 2 x 10^6)". The
+        long form is the run of KB mentions that ends right before the parenthesis (up to 10 tokens back, same
+        sentence); a cell-free product in it is the product the short form names."""
+        known = {a.text for a in doc._.abbreviations} if Doc.has_extension("abbreviations") else set()
+        found: list[tuple[str, tuple[str, ...], str]] = []
+        for token in doc[1:-2]:
+            if token.text != "(":
+                continue
+            short, after = doc[token.i + 1], doc[token.i + 2]
+            if after.text not in (";", ",") or short.text in known or not DEFINED_SHORT.fullmatch(short.text):
+                continue
+            if any(c[1] and c[0].start <= short.i < c[0].end for c in candidates):
+                continue  # already known: "hucMSC-Ex" decomposes into its parts
+            start = max(token.sent.start, token.i - 10)
+            inside = [c for c in candidates if c[1] and c[0].start >= start and c[0].end <= token.i]
+            if not any(c[0].end == token.i for c in inside):
+                continue  # the long form must end at the parenthesis
+            inside = [
+                c
+                for c in inside
+                if not any(o[0].start <= c[0].start and c[0].end <= o[0].end and len(o[0]) > len(c[0]) for o in inside)
+            ]
+            concepts: list[str] = []
+            origin = ""
+            for cand in sorted(inside, key=lambda c: c[0].start):
+                concepts.extend(c for c in cand[1] if c not in concepts)
+                origin = origin or cand[3]
+            products = [c for c in concepts if c.startswith("cell_product:")]
+            if not products:
+                continue
+            free = [c for c in products if self.kb.concepts[c].cell_free]
+            primary = free[0] if free else products[-1]
+            species = [c for c in concepts if c.startswith("species:")]
+            origin = origin or (self.kb.concepts[species[0]].canonical_name if species else "")  # the donor
+            kept = [c for c in concepts if c not in species]
+            found.append((short.text, (primary, *[c for c in kept if c != primary]), origin))
+        return found
 
     def _context_ok(self, span: Span, concepts: tuple[str, ...], products: list[Span]) -> bool:
         """An organ is a cell source only next to cells ("glomerular MSCs", "kidney-derived") or after a source
@@ -217,6 +262,10 @@ class KBRuler:
         window = doc[max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 8) : span.end + 2]
         text = window.text.lower()
         return any(cue in text for cue in self.source_cues)
+
+
+# A short form: letters, digits and hyphens, with at least two capitals ("MenSC-Exo", "hBM-MSCs", "AD-MSC-EVs").
+DEFINED_SHORT = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9-]{1,19}")
 
 
 def _head_first(concepts: tuple[str, ...]) -> tuple[str, ...]:

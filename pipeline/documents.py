@@ -305,6 +305,8 @@ _LABELS = (
     "findings|discussion|conclusions?|interpretation|significance|core tip|summary|highlights|limitations"
 )
 _LABEL_RE = re.compile(rf"^[ \t]*({_LABELS})[ \t]*[:.][ \t]*", re.IGNORECASE)
+# A label alone on its line, with no colon: "Results\n...".
+_BARE_LABEL_RE = re.compile(rf"^[ \t]*((?i:{_LABELS}))[ \t]*(?:\n|$)", re.MULTILINE)
 # A label inside a paragraph, after a sentence end ("... was induced. Results: ..."); must be capitalised.
 _INLINE_LABEL_RE = re.compile(rf"(?:^|(?<=[.!?])[ \t]+)((?i:{_LABELS}))[ \t]*:[ \t]*", re.MULTILINE)
 # An upper-case heading on its own line, or glued to the first sentence ("STEM CELLSMesenchymal stem cells").
@@ -343,6 +345,9 @@ def detect_sections(text: str) -> list[Section]:
         label = _LABEL_RE.match(para.group())
         if label:
             markers.append((para.start(), para.start() + label.end(), "heading", label.group(1).lower()))
+    for label in _BARE_LABEL_RE.finditer(text):  # "Results" or "RESULTS" alone on its line, as web pages show it
+        if not any(m[0] <= label.start(1) < max(m[1], m[0] + 1) for m in markers):
+            markers.append((label.start(1), label.end(), "heading", label.group(1).lower()))
     for label in _INLINE_LABEL_RE.finditer(text):
         if label.group(1)[0].isupper() and not any(m[0] <= label.start(1) < max(m[1], m[0] + 1) for m in markers):
             markers.append((label.start(1), label.end(), "heading", label.group(1).lower()))

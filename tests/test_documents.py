@@ -106,3 +106,15 @@ def test_an_abbreviation_that_opens_a_paragraph_is_no_glued_heading():
         ("stem cells", "heading", "STEM CELLS"),
         ("stem cells", "content", "Mesenchymal stem cells reduce AKI."),
     ]
+
+
+def test_a_label_alone_on_its_line_is_a_heading():
+    text = "MSC therapy for AKI\n\nBackground\nAKI is common.\nRESULTS\nMSCs reduced creatinine.\n"
+    sections = [(s.name, s.kind, text[s.start : s.end].strip()) for s in detect_sections(text)]
+    assert sections == [
+        ("title", "content", "MSC therapy for AKI"),
+        ("background", "heading", "Background"),
+        ("background", "content", "AKI is common."),
+        ("results", "heading", "RESULTS"),
+        ("results", "content", "MSCs reduced creatinine."),
+    ]

@@ -134,3 +134,10 @@ def test_a_short_form_defined_with_details_in_its_parentheses(nlp):
         ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
         ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
     ]
+
+
+def test_small_ev_compounds(nlp):
+    doc = nlp("Rats received UC-MSC-sEVs after cisplatin.")
+    assert [(e.text, e._.evidence_concepts[:2]) for e in doc.ents if e.text == "UC-MSC-sEVs"] == [
+        ("UC-MSC-sEVs", ("cell_product:extracellular vesicles", "cell_source:umbilical cord"))
+    ]

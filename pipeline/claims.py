@@ -104,7 +104,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             row = _claim_row(document, section.name if section else "", index, start, end, text, ents, kb, lexicon)
             occurrences[text] += 1
             row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
-            strong, weak = _study_type_cues(text, lexicon)
+            strong, weak = _study_type_cues(text, lexicon, bool(row["cell_line"]))
             own_types.append(strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak)
             claims.append(row)
             for m in flat:
@@ -380,11 +380,11 @@ def _claim_row(
         for e in ents
         if any(kb.concepts[c].category == "injury_model" for c in _concepts(e))
     )
-    doses = cues.doses(text)
+    parsed = cues.parsed_doses(text)  # (dose as written, value, unit)
     # arms: products, or the sources of one product ("iPSC-MSCs, but not BM-MSCs"), groups, doses
     numbered = [ARM_NUMBERS.get(n.lower(), 0) for n in NUMBERED_ARMS.findall(text)]  # "all three treated groups"
     arms = max(
-        len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(doses), *numbered
+        len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(parsed), *numbered
     )
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
@@ -418,7 +418,6 @@ def _claim_row(
             if concept and concept.canonical_name not in values["species"]:
                 values["species"].append(concept.canonical_name)
                 ids["species"].append(concept.ontology_id)
-    parsed = cues.parsed_doses(text)
     therapy = bool(values["cell_product"]) or bool(GIVEN.search(text))
     # when the therapy was given, as stated in a finding, a method or a review's background; an aim or a
     # hypothesis ("may require repeated doses") states no design
@@ -692,13 +691,13 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     return "background"
 
 
-def _study_type_cues(text: str, lexicon: cues.Lexicon) -> tuple[str, str]:
+def _study_type_cues(text: str, lexicon: cues.Lexicon, cell_line: bool) -> tuple[str, str]:
     """(strong, weak) study-type cue of a sentence: trial ids, "in vitro", cell lines are strong; species words
     and "patients" are weak (they only type findings and methods, not background statements)."""
     strong = weak = "unknown"
     if cues.trial_ids(text):
         strong = "clinical"
-    elif cues.cell_lines(text, lexicon):  # "In rat NRK-49F fibroblasts, ...": an experiment on a cell line
+    elif cell_line:  # "In rat NRK-49F fibroblasts, ...": an experiment on a cell line
         strong = "in_vitro"
     for kind in STUDY_PRIORITY:
         if strong == "unknown" and lexicon.study_type[kind].search(text):

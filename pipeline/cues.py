@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import paths
-from pipeline.timing import TimingVocab, build_vocab
+
+if TYPE_CHECKING:
+    from pipeline.timing import TimingVocab
 
 
-def _phrases_re(phrases: list[str]) -> re.Pattern[str]:
+def phrases_re(phrases: list[str]) -> re.Pattern[str]:
     """One regex matching any phrase on word boundaries (longest first), case-insensitive."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
     if not ordered:
@@ -57,6 +60,8 @@ class Lexicon:
 
 @lru_cache(maxsize=2)
 def load_lexicon(cues_dir: str = "") -> Lexicon:
+    from pipeline.timing import build_vocab  # timing's vocabulary is compiled with this module's phrases_re
+
     directory = Path(cues_dir) if cues_dir else paths.CUES_DIR
     direction = json.loads((directory / "direction.json").read_text(encoding="utf-8"))
     epistemics = json.loads((directory / "epistemics.json").read_text(encoding="utf-8"))
@@ -64,22 +69,22 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
     polarity = json.loads((directory / "outcome_polarity.json").read_text(encoding="utf-8"))
     lines = json.loads((directory / "cell_lines.json").read_text(encoding="utf-8"))["cell_lines"]
     return Lexicon(
-        beneficial=_phrases_re(direction["beneficial"]),
-        no_effect=_phrases_re(direction["no_effect"]),
-        harmful=_phrases_re(direction["harmful"]),
-        up=_phrases_re(direction["up"]),
-        neutral=_phrases_re(direction.get("neutral", [])),
-        down=_phrases_re(direction["down"]),
-        negation=_phrases_re(epistemics["negation"]),
-        hedge=_phrases_re(epistemics["hedge"]),
-        aim=_phrases_re(epistemics["aim"]),
-        finding=_phrases_re(epistemics["finding"]),
-        method=_phrases_re(epistemics["method"]),
-        review_markers=_phrases_re(epistemics["review_markers"]),
-        open_question=_phrases_re(epistemics.get("open_question", [])),
-        study_type={k: _phrases_re(v) for k, v in context["study_type"]["strong"].items()},
-        study_type_weak={k: _phrases_re(v) for k, v in context["study_type"]["weak"].items()},
-        routes=[(name, _phrases_re(v)) for name, v in context["routes"].items()],
+        beneficial=phrases_re(direction["beneficial"]),
+        no_effect=phrases_re(direction["no_effect"]),
+        harmful=phrases_re(direction["harmful"]),
+        up=phrases_re(direction["up"]),
+        neutral=phrases_re(direction.get("neutral", [])),
+        down=phrases_re(direction["down"]),
+        negation=phrases_re(epistemics["negation"]),
+        hedge=phrases_re(epistemics["hedge"]),
+        aim=phrases_re(epistemics["aim"]),
+        finding=phrases_re(epistemics["finding"]),
+        method=phrases_re(epistemics["method"]),
+        review_markers=phrases_re(epistemics["review_markers"]),
+        open_question=phrases_re(epistemics.get("open_question", [])),
+        study_type={k: phrases_re(v) for k, v in context["study_type"]["strong"].items()},
+        study_type_weak={k: phrases_re(v) for k, v in context["study_type"]["weak"].items()},
+        routes=[(name, phrases_re(v)) for name, v in context["routes"].items()],
         timing=build_vocab(
             context["timing"],
             [p for key in ("beneficial", "no_effect", "harmful", "up", "down") for p in direction[key]],
@@ -87,15 +92,15 @@ def load_lexicon(cues_dir: str = "") -> Lexicon:
         polarity_up=frozenset(polarity["up"]),
         inverse_surfaces=frozenset(w.lower() for w in polarity.get("inverse_surfaces", [])),
         harmful_when_present=frozenset(polarity.get("harmful_when_present", [])),
-        cell_lines=[(name, entry["species"], _phrases_re(entry["forms"])) for name, entry in lines.items()],
-        any_cell_line=_phrases_re([form for entry in lines.values() for form in entry["forms"]]),
+        cell_lines=[(name, entry["species"], phrases_re(entry["forms"])) for name, entry in lines.items()],
+        any_cell_line=phrases_re([form for entry in lines.values() for form in entry["forms"]]),
         enrolled=re.compile(
             r"(?<![\w.,])(?:n\s*=\s*)?(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:(?!(?:vs|versus|of|and|or|to)\b)[^\W\d][\w-]*\s+){0,2}?(?:"
             + "|".join(re.escape(w) for w in context["enrolment"]["people"])
             + r")\b",
             re.IGNORECASE,
         ),
-        enrolment_verbs=_phrases_re(context["enrolment"]["verbs"]),
+        enrolment_verbs=phrases_re(context["enrolment"]["verbs"]),
         mediator_polarity={
             **{m: "up" for m in polarity["mediators_up"]},
             **{m: "down" for m in polarity["mediators_down"]},

@@ -30,6 +30,8 @@ NEGATED_BEFORE = re.compile(
 # "more effectively", "more than unmodified cells": a comparative of degree after a change verb
 DEGREE_WORDS = re.compile(r"more|less|greater", re.I)
 DEGREE_AFTER = re.compile(r"\s+(?:effective(?:ly)?|efficient(?:ly)?|potent(?:ly)?|strongly|markedly|than\b)", re.I)
+# "Neither X nor Y improved", "Thus, neither MSCs nor their EVs improved": "neither" opens the clause of the cue
+NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", re.I)
 # "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
 ABOUT_CONTROLS = re.compile(
     r"^[^,;.]{0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?(?:other|control|vehicle|placebo|untreated|sham|PBS)\b", re.I
@@ -174,9 +176,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
-        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or re.search(
-            r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", text[: match.start()], re.I
-        )  # "Neither X nor Y improved", "Thus, neither MSCs nor their EVs improved"
+        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or NEITHER_BEFORE.search(
+            text, 0, match.start()
+        )
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 
     for pattern, kind in (

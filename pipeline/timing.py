@@ -26,6 +26,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.cues import phrases_re
+
 BEFORE = "before injury"
 AT = "at injury"
 AFTER = "after injury"
@@ -68,13 +70,6 @@ def _words(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _any_word(words: Sequence[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word, case-insensitive; no words: matches nothing."""
-    if not words:
-        return re.compile(r"(?!)")
-    return re.compile(rf"(?<![\w-])(?:{_words(words)})(?![\w])", re.IGNORECASE)
-
-
 def build_vocab(data: dict, blockers: Sequence[str] = ()) -> TimingVocab:
     """Compile the ``timing`` section of ``study_context.json``; ``blockers`` are the direction cues."""
     numbers = {k.lower(): float(v) for k, v in data["number_words"].items()}
@@ -102,11 +97,11 @@ def build_vocab(data: dict, blockers: Sequence[str] = ()) -> TimingVocab:
         after_injury=[re.compile(p, flags) for p in data["after_injury"]],
         bare=re.compile(rf"\b(?P<rel>(?:{after})|(?:{before}))\s+(?:the\s+)?(?:induction\s+of\s+)?{_EVENT}", flags),
         repeated=[re.compile(p, flags) for p in data["repeated"]],
-        therapy_event=_any_word(data["therapy_events"]),
-        injury_event=_any_word(data["injury_events"]),
-        administration=_any_word(data["administration"]),
+        therapy_event=phrases_re(data["therapy_events"]),
+        injury_event=phrases_re(data["injury_events"]),
+        administration=phrases_re(data["administration"]),
         before_words=frozenset(w.lower() for w in data["before_words"]),
-        blockers=_any_word([*blockers, *data.get("blockers", [])]),
+        blockers=phrases_re([*blockers, *data.get("blockers", [])]),
     )
 
 
@@ -145,12 +140,17 @@ def _phrase_end(text: str, start: int, end: int, vocab: TimingVocab, injury_span
     return start + words[min(len(words), 6) - 1].end() if words else end
 
 
+DEPTH = {"(": 1, "[": 1, ")": -1, "]": -1}
+
+
 def _parts(text: str) -> list[tuple[int, int]]:
     """The stretches of the sentence between semicolons outside parentheses ("MSCs (MSCs; 2 x 10^6 cells/kg)
     were infused" is one part)."""
+    if ";" not in text:
+        return [(0, len(text))]
     bounds, depth, start = [], 0, 0
     for i, char in enumerate(text):
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        depth += DEPTH.get(char, 0)
         if char == ";" and depth <= 0:
             bounds.append((start, i))
             start = i + 1

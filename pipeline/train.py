@@ -680,9 +680,10 @@ def train_final(
     if max_steps is None and not train_only:
         max_steps = final["max_steps"]
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix=f"ner_{corpus}_"))
-    shared = paths.MODELS_DIR / "ner" / final.get("vectors_from", "")
-    if vectors is None and use_vectors and final.get("vectors_from") and (shared / "vocab" / "vectors").exists():
-        vectors = shared  # the table of an installed model: both models then share the pipeline's vocab
+    if vectors is None and use_vectors and final.get("vectors_from"):
+        lender = paths.MODELS_DIR / "ner" / final["vectors_from"]
+        if (lender / "vocab" / "vectors").exists():
+            vectors = lender  # the table of an installed model: both models then share the pipeline's vocab
     if vectors is None and final.get("vectors") and use_vectors:
         vectors = build_vectors(work / "vectors", corpora_dir=corpora_dir, **final["vectors"])
     pretrain_epochs = final.get("pretrain_epochs", 0)

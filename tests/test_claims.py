@@ -259,12 +259,17 @@ STRUCTURED = "\n".join(
 )
 
 
-def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
-    path = tmp_path / "structured.txt"
-    path.write_text(STRUCTURED)
+def _claims(nlp, kb, tmp_path, text: str) -> list[dict]:
+    """The claim rows of ``text`` read as a document."""
+    path = tmp_path / "document.txt"
+    path.write_text(text)
     document = read_document(path)
     _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims
+    return claims.extract(document, doc, kb).claims
+
+
+def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
+    rows = _claims(nlp, kb, tmp_path, STRUCTURED)
     got = [
         (r["section"], r["claim_type"], r["species"], r["cell_origin"], r["route"], r["effect_direction"]) for r in rows
     ]
@@ -286,16 +291,15 @@ def test_structured_abstract_roles_species_and_routes(nlp, kb, tmp_path):
 
 
 def test_an_open_question_is_no_finding(nlp, kb, tmp_path):
-    path = tmp_path / "question.txt"
-    path.write_text(
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "Adipose MSCs in cisplatin nephropathy\n\n"
         "Background: Whether adipose MSCs protect tubular cells directly has not been established.\n"
         "Results: Adipose MSCs reduced serum creatinine in rats with cisplatin-induced AKI.\n"
-        "Conclusions: Whether adipose MSCs would benefit patients receiving cisplatin remains to be tested.\n"
+        "Conclusions: Whether adipose MSCs would benefit patients receiving cisplatin remains to be tested.\n",
     )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims
     got = [(r["section"], r["claim_type"], r["effect_direction"], r["outcome_effects"]) for r in rows]
     assert got == [
         ("title", "background", "unclear", []),
@@ -328,11 +332,7 @@ IN_VITRO_ONLY = "\n".join(
 
 
 def test_a_study_on_cells_alone_is_in_vitro_and_its_opening_is_background(nlp, kb, tmp_path):
-    path = tmp_path / "in_vitro.txt"
-    path.write_text(IN_VITRO_ONLY)
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims
+    rows = _claims(nlp, kb, tmp_path, IN_VITRO_ONLY)
     assert [(r["section"], r["claim_type"], r["study_type"], r["cell_line"]) for r in rows] == [
         ("title", "finding", "in_vitro", []),
         # hedged, but it opens the abstract: the field's background, with no study type of its own
@@ -356,11 +356,7 @@ MAKERS = "\n".join(
 
 
 def test_cells_that_make_the_vesicles_are_not_a_product_given(nlp, kb, tmp_path):
-    path = tmp_path / "makers.txt"
-    path.write_text(MAKERS)
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims
+    rows = _claims(nlp, kb, tmp_path, MAKERS)
     assert [r["cell_product"] for r in rows if r["section"] != "title"] == [
         ["microvesicles"],  # "shed by MSCs (MSCs)": the long form and its short form make the vesicles
         ["microvesicles"],  # "purified by ultracentrifugation from human bone marrow MSCs"
@@ -369,14 +365,13 @@ def test_cells_that_make_the_vesicles_are_not_a_product_given(nlp, kb, tmp_path)
 
 
 def test_arms_of_one_product_from_two_sources_differ(nlp, kb, tmp_path):
-    path = tmp_path / "sources.txt"
-    path.write_text(
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "MSCs in folic acid injury\n\n"
-        "iPSC-MSCs, but not BM-MSCs, increased tubular cell proliferation in mice with folic acid injury.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    row = claims.extract(document, doc, kb).claims[-1]
+        "iPSC-MSCs, but not BM-MSCs, increased tubular cell proliferation in mice with folic acid injury.\n",
+    )[-1]
     # one product (msc) from two sources: two arms, and "but not" the second one
     assert (row["cell_product"], row["outcome_effects"], row["effect_direction"]) == (
         ["msc"],
@@ -386,16 +381,15 @@ def test_arms_of_one_product_from_two_sources_differ(nlp, kb, tmp_path):
 
 
 def test_an_endpoint_sentence_does_not_change_the_set_up(nlp, kb, tmp_path):
-    path = tmp_path / "endpoints.txt"
-    path.write_text(
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "MSCs in kidney transplantation\n\n"
         "In this trial, 18 kidney transplantation recipients received MSCs.\n"
         "The primary endpoint was safety; secondary endpoints included delayed graft function.\n"
-        "MSCs were safe.\n"
+        "MSCs were safe.\n",
     )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims
     # the endpoint sentence keeps what it names; the finding after it inherits the set-up, not the endpoint
     assert [r["injury_model"] for r in rows[1:]] == [
         ["kidney transplantation"],
@@ -405,56 +399,52 @@ def test_an_endpoint_sentence_does_not_change_the_set_up(nlp, kb, tmp_path):
 
 
 def test_a_number_of_groups_counts_the_arms(nlp, kb, tmp_path):
-    path = tmp_path / "groups.txt"
-    path.write_text(
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "MSCs in ischemia-reperfusion injury\n\n"
         "In rats with ischemia-reperfusion injury, renal TNF-α was lower in all three treated groups, "
-        "but only WJ-MSCs reduced macrophage infiltration.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    row = claims.extract(document, doc, kb).claims[-1]
+        "but only WJ-MSCs reduced macrophage infiltration.\n",
+    )[-1]
     # three arms, and "only" one of them: the outcome differs by arm
     assert row["outcome_effects"] == ["tnf-alpha:beneficial", "macrophage infiltration:mixed"]
 
 
 def test_the_row_summary_agrees_with_an_outcome_that_differs_by_arm(nlp, kb, tmp_path):
-    path = tmp_path / "safety.txt"
-    path.write_text(
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "MSCs in kidney transplantation\n\n"
         "Intra-arterial MSCs up to 5×106 cells were safe in kidney transplantation, whereas 1×107 cells caused "
-        "segmental infarction.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    row = claims.extract(document, doc, kb).claims[-1]
+        "segmental infarction.\n",
+    )[-1]
     assert (row["outcome_effects"], row["effect_direction"]) == (["adverse events:mixed"], "mixed")
 
 
 def test_a_mediator_switched_off_by_the_experimenters_is_no_outcome_of_the_therapy(nlp, kb, tmp_path):
-    path = tmp_path / "mechanism.txt"
-    path.write_text(
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "EVs in gentamicin injury\n\n"
-        "In rats with gentamicin injury, silencing of Nrf2 abolished the protective effect of ADSC-EVs.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    row = claims.extract(document, doc, kb).claims[-1]
+        "In rats with gentamicin injury, silencing of Nrf2 abolished the protective effect of ADSC-EVs.\n",
+    )[-1]
     # the effect exists and depends on Nrf2: beneficial, not a harmful fall of Nrf2
     assert (row["mediators"], row["effect_direction"]) == (["nrf2"], "beneficial")
 
 
 def test_a_question_is_an_aim_and_a_stimulus_is_no_outcome(nlp, kb, tmp_path):
-    path = tmp_path / "questions.txt"
-    path.write_text(
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "Exosomes in LPS injury\n\n"
         "Do exosomes from MSCs protect against lipopolysaccharide-induced acute kidney injury in rats?\n"
         "In rats with LPS injury, exosomes reduced TNF-α-induced apoptosis.\n"
-        "In rats with LPS injury, apoptosis induced by LPS was reduced by exosomes.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims[1:]
+        "In rats with LPS injury, apoptosis induced by LPS was reduced by exosomes.\n",
+    )[1:]
     assert [(r["claim_type"], r["effect_direction"], r["outcomes"]) for r in rows] == [
         ("aim", "unclear", []),
         ("finding", "beneficial", ["apoptosis"]),  # TNF-α is the stimulus here, not an outcome
@@ -463,13 +453,12 @@ def test_a_question_is_an_aim_and_a_stimulus_is_no_outcome(nlp, kb, tmp_path):
 
 
 def test_viability_is_the_inverse_of_cell_death(nlp, kb, tmp_path):
-    path = tmp_path / "viability.txt"
-    path.write_text(
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
         "EVs in gentamicin injury\n\n"
         "In NRK-52E cells exposed to gentamicin, EVs increased cell viability.\n"
-        "In NRK-52E cells exposed to gentamicin, a tenfold higher EV dose reduced cell viability.\n"
-    )
-    document = read_document(path)
-    _, doc = next(process(nlp, [document]))
-    rows = claims.extract(document, doc, kb).claims[1:]
+        "In NRK-52E cells exposed to gentamicin, a tenfold higher EV dose reduced cell viability.\n",
+    )[1:]
     assert [r["outcome_effects"] for r in rows] == [["cell death:beneficial"], ["cell death:harmful"]]

@@ -22,13 +22,16 @@ GOOD = {
 }
 
 
-def read(text: str) -> tuple[dict[str, str], str]:
+def read(text: str, arms: int = 1, injury: tuple[str, ...] = ()) -> tuple[dict[str, str], str]:
+    """Each outcome of GOOD found in ``text`` with its direction, and the summary; ``injury`` names the injury
+    mentions of the sentence."""
     targets = []
     for name, good in GOOD.items():
         start = text.lower().find(name.lower())
         if start >= 0:
             targets.append(Target(start, start + len(name), name, good, True))
-    per_target, summary = directions(text, targets, therapy_named=True, injury_named=False, lexicon=LEXICON)
+    spans = tuple((text.find(i), text.find(i) + len(i)) for i in injury)
+    per_target, summary = directions(text, targets, True, bool(injury), LEXICON, spans, arms=arms)
     return {t.name: d for t, d in per_target}, summary
 
 
@@ -130,13 +133,7 @@ def test_directions(text, expected):
     ],
 )
 def test_outcomes_differ_by_arm(text, arms, expected):
-    targets = []
-    for name, good in GOOD.items():
-        start = text.lower().find(name.lower())
-        if start >= 0:
-            targets.append(Target(start, start + len(name), name, good, True))
-    per_target, summary = directions(text, targets, True, False, LEXICON, arms=arms)
-    assert ({t.name: d for t, d in per_target}, summary) == expected
+    assert read(text, arms) == expected
 
 
 def test_non_significant_values():
@@ -294,11 +291,4 @@ def test_changes_statistics_and_arms(text, expected):
     ],
 )
 def test_arms_cues_and_injury_subjects(text, arms, injury, expected):
-    targets = []
-    for name, good in GOOD.items():
-        start = text.lower().find(name.lower())
-        if start >= 0:
-            targets.append(Target(start, start + len(name), name, good, True))
-    spans = tuple((text.find(i), text.find(i) + len(i)) for i in injury)
-    per_target, summary = directions(text, targets, True, bool(injury), LEXICON, spans, arms=arms)
-    assert ({t.name: d for t, d in per_target}, summary) == expected
+    assert read(text, arms, injury) == expected

@@ -164,27 +164,7 @@ class KBRuler:
                 continue
             key = (long_form.start, long_form.end)
             if key not in by_long:
-                inside = [c for c in candidates if c[0].start >= long_form.start and c[0].end <= long_form.end and c[1]]
-                # Only maximal matches: "mesenchymal stem cells" names msc, not also "stem cells" inside it.
-                inside = [
-                    c
-                    for c in inside
-                    if not any(
-                        o[0].start <= c[0].start and c[0].end <= o[0].end and len(o[0]) > len(c[0]) for o in inside
-                    )
-                ]
-                concepts: list[str] = []
-                origin = ""
-                for cand in sorted(inside, key=lambda c: c[0].start):
-                    for concept_id in cand[1]:
-                        if concept_id not in concepts:
-                            concepts.append(concept_id)
-                    origin = origin or cand[3]
-                if any(c.startswith(("cell_product:", "cell_source:")) for c in concepts):
-                    # "human bone marrow MSCs (hBM-MSCs)": the species is the donor of the cells, not a host
-                    for concept_id in [c for c in concepts if c.startswith("species:")]:
-                        concepts.remove(concept_id)
-                        origin = origin or self.kb.concepts[concept_id].canonical_name
+                concepts, origin = self._long_form(candidates, long_form.start, long_form.end)
                 by_long[key] = (_head_first(tuple(concepts)), origin)
             concepts, origin = by_long[key]
             if concepts:
@@ -194,27 +174,47 @@ class KBRuler:
             else:
                 # Unknown long form: let the linker try it (it resolves the short form via its long form).
                 candidates.append((short, (), "abbreviation", ""))
-        for short_text, concepts, origin in self._defined_with_details(doc, candidates):
-            for token in doc:
-                if token.text == short_text:
-                    candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
-            variants.setdefault(_number_variant(short_text), (concepts, origin))
+        defined = self._defined_with_details(doc, candidates)
+        for short_text, found in defined.items():
+            variants.setdefault(_number_variant(short_text), found)
         # The other grammatical number of a defined short form ("MenSCs" defined, "MenSC-treated mice" later).
         variants.pop("", None)
-        if variants:
+        if defined or variants:
             for token in doc:
-                if token.text in variants:
-                    concepts, origin = variants[token.text]
-                    candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
+                for table in (defined, variants):
+                    if token.text in table:
+                        concepts, origin = table[token.text]
+                        candidates.append((doc[token.i : token.i + 1], concepts, "abbreviation", origin))
         return candidates
 
-    def _defined_with_details(self, doc: Doc, candidates: list) -> list[tuple[str, tuple[str, ...], str]]:
+    def _long_form(self, candidates: list, start: int, end: int) -> tuple[list[str], str]:
+        """The concepts (in text order) and the donor origin named by the KB mentions inside tokens [start, end).
+        Only maximal matches count: "mesenchymal stem cells" names msc, not also "stem cells" inside it. Beside
+        cells, a species is their donor, not a host ("human bone marrow MSCs (hBM-MSCs)")."""
+        inside = [c for c in candidates if c[0].start >= start and c[0].end <= end and c[1]]
+        inside = [
+            c
+            for c in inside
+            if not any(o[0].start <= c[0].start and c[0].end <= o[0].end and len(o[0]) > len(c[0]) for o in inside)
+        ]
+        concepts: list[str] = []
+        origin = ""
+        for cand in sorted(inside, key=lambda c: c[0].start):
+            concepts.extend(c for c in cand[1] if c not in concepts)
+            origin = origin or cand[3]
+        if any(c.startswith(("cell_product:", "cell_source:")) for c in concepts):
+            for concept_id in [c for c in concepts if c.startswith("species:")]:
+                concepts.remove(concept_id)
+                origin = origin or self.kb.concepts[concept_id].canonical_name
+        return concepts, origin
+
+    def _defined_with_details(self, doc: Doc, candidates: list) -> dict[str, tuple[tuple[str, ...], str]]:
         """Short forms defined with details in their parentheses, which scispaCy's detector does not read:
         "exosomes from menstrual blood-derived MSCs (MenSC-Exo; 10 ug/mL)", "BM-MSCs (hBM-MSCs, 2 x 10^6)". The
         long form is the run of KB mentions that ends right before the parenthesis (up to 10 tokens back, same
         sentence); a cell-free product in it is the product the short form names."""
         known = {a.text for a in doc._.abbreviations} if Doc.has_extension("abbreviations") else set()
-        found: list[tuple[str, tuple[str, ...], str]] = []
+        found: dict[str, tuple[tuple[str, ...], str]] = {}
         for token in doc[1:-2]:
             if token.text != "(":
                 continue
@@ -224,28 +224,15 @@ class KBRuler:
             if any(c[1] and c[0].start <= short.i < c[0].end for c in candidates):
                 continue  # already known: "hucMSC-Ex" decomposes into its parts
             start = max(token.sent.start, token.i - 10)
-            inside = [c for c in candidates if c[1] and c[0].start >= start and c[0].end <= token.i]
-            if not any(c[0].end == token.i for c in inside):
+            if not any(c[1] and c[0].start >= start and c[0].end == token.i for c in candidates):
                 continue  # the long form must end at the parenthesis
-            inside = [
-                c
-                for c in inside
-                if not any(o[0].start <= c[0].start and c[0].end <= o[0].end and len(o[0]) > len(c[0]) for o in inside)
-            ]
-            concepts: list[str] = []
-            origin = ""
-            for cand in sorted(inside, key=lambda c: c[0].start):
-                concepts.extend(c for c in cand[1] if c not in concepts)
-                origin = origin or cand[3]
+            concepts, origin = self._long_form(candidates, start, token.i)
             products = [c for c in concepts if c.startswith("cell_product:")]
             if not products:
                 continue
             free = [c for c in products if self.kb.concepts[c].cell_free]
             primary = free[0] if free else products[-1]
-            species = [c for c in concepts if c.startswith("species:")]
-            origin = origin or (self.kb.concepts[species[0]].canonical_name if species else "")  # the donor
-            kept = [c for c in concepts if c not in species]
-            found.append((short.text, (primary, *[c for c in kept if c != primary]), origin))
+            found.setdefault(short.text, ((primary, *[c for c in concepts if c != primary]), origin))
         return found
 
     def _context_ok(self, span: Span, concepts: tuple[str, ...], products: list[Span]) -> bool:

@@ -49,6 +49,8 @@ INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|[^,;()]{0,20}")
 # Words that name a study arm: two or more in a sentence compare arms ("the IA group ..., whereas the IV group").
 ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
 NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b", re.I)
+# dose levels named as arms: "the low dose ... whereas the high dose", "high-dose, but not low-dose, MSCs"
+DOSE_LEVELS = re.compile(r"\b(low|lower|lowest|high|higher|highest|middle|intermediate|medium)[- ]doses?\b", re.I)
 ARM_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, **{str(n): n for n in range(2, 7)}}
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
@@ -383,8 +385,16 @@ def _claim_row(
     parsed = cues.parsed_doses(text)  # (dose as written, value, unit)
     # arms: products, or the sources of one product ("iPSC-MSCs, but not BM-MSCs"), groups, doses
     numbered = [ARM_NUMBERS.get(n.lower(), 0) for n in NUMBERED_ARMS.findall(text)]  # "all three treated groups"
+    routes = _therapy_routes(text, start, ents, kb, lexicon)
+    levels = {m.lower().removesuffix("er").removesuffix("est") for m in DOSE_LEVELS.findall(text)}
     arms = max(
-        len(values["cell_product"]), len(values["cell_source"]), len(ARM_WORDS.findall(text)), len(parsed), *numbered
+        len(values["cell_product"]),
+        len(values["cell_source"]),
+        len(ARM_WORDS.findall(text)),
+        len(parsed),
+        len(routes),  # "subcapsular, but not intraperitoneal, MSCs"
+        2 * bool(levels) or len(levels),  # a "high dose" implies another: "reduced only in the high-dose group"
+        *numbered,
     )
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
@@ -452,7 +462,7 @@ def _claim_row(
             "dose": [p[0] for p in parsed],
             "dose_value": [p[1] for p in parsed],
             "dose_unit": [p[2] for p in parsed],
-            "route": _therapy_routes(text, start, ents, kb, lexicon),
+            "route": routes,
             "timing": timing,
             "timing_text": timing_text,
             "trial_id": cues.trial_ids(text),

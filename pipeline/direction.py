@@ -40,7 +40,8 @@ ABOUT_CONTROLS = re.compile(
 RESTRICTED = re.compile(
     r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
     r"\bonly (?:early|transient(?:ly)?|short-term)\b|"
-    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)\s+doses?\b",
+    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
+    r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d",  # "attenuated AKI only at 2 x 10^6 cells"
     re.I,
 )
 # "Donor-specific antibodies were not detected", "teratomas were absent": what was looked for was not there
@@ -108,16 +109,26 @@ CHANGE_NOUN = re.compile(
 # what may stand between a cue and the change it modifies: "attenuated the early rise", "a smaller rise"
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
+# "restored only by the high dose", "reduced by control cells only"
+_ARM_NOUN = r"(?:groups?|arms?|doses?|[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome))"
 ONLY_ARM = re.compile(
-    r"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:groups?|arms?|[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome))\b",
+    rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\b|"
+    rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
     re.I,
 )
-# "reduced fibrosis in some studies but not in others": the results disagree
-SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bbut not\b(?:\s+in)?\s+(?:others|all)\b", re.I)
+# "reduced fibrosis in some studies but not in others", "in some studies [15] and not in others": they disagree
+SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:others|all)\b", re.I)
 # "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
 SAME_IN_ALL_ARMS = re.compile(
     r"\b(?:in|for|among)\s+(?:both|each|all)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
+)
+# a clause that judges the comparison of the clause before it
+BACK_VERDICT = re.compile(
+    r"[,;]?\s*(?:(?:but|although|though|however|yet|and)\s*,?\s*)?(?:the\s+|this\s+|these\s+|that\s+)?"
+    r"(?:differences?|changes?|effects?|trends?|reductions?|improvements?|increases?|decreases?)\s+"
+    r"(?:was|were|did|remained|failed)\b[^.;]{0,30}?(?:not\s+(?:statistically\s+)?significant|not\s+reach\w*\s+"
+    r"(?:statistical\s+)?significance|non-?significant)",
+    re.I,
 )
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
@@ -344,6 +355,13 @@ def _in_parentheses(text: str, position: int) -> bool:
     return depth > 0
 
 
+def _disagree_after(text: str, target: Target, later: list[Target]) -> bool:
+    """ "lowered creatinine in some studies but not in others": said of this target, not of an earlier one
+    ("reduced TNF-a, but improved survival in some studies and not in others")."""
+    m = SOME_NOT_OTHERS.search(text, target.end)
+    return bool(m) and not any(target.end <= t.start < m.start() for t in later)
+
+
 def _clause(text: str, position: int) -> tuple[int, int]:
     """The clause around ``position``; a break inside parentheses ("(HR 0.86; p = 0.49)") does not count."""
     start, end = 0, len(text)
@@ -447,6 +465,9 @@ def directions(
         # target overrides the change verbs; beside a significant one ("1.9 vs 2.8 mg/dL (P < 0.01), and 2.5 after
         # mock-MSCs (P = 0.18)") the arms differ: mixed.
         verdict = next((e for e in stats if target.end <= e.start < own), None)
+        later = BACK_VERDICT.match(text, hi) if verdict is None and own == hi else None
+        if later:  # "90% with MSCs and 60% with PBS, but the differences were not significant (P = 0.21)"
+            verdict = next((e for e in stats if later.start() <= e.start < later.end()), None)
         if verdict is not None:
             verdict.used = True
             previous_end = max([lo] + [t.end for t in targets[:index]])
@@ -510,7 +531,7 @@ def directions(
         reading = _reading(chosen, target)
         if reading in ("beneficial", "harmful") and (
             ((arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi))
-            or SOME_NOT_OTHERS.search(text, target.end)
+            or _disagree_after(text, target, targets[index + 1 :])
         ):
             # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"; "in some studies but not
             # in others"

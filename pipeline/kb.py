@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -59,6 +60,15 @@ class KnowledgeBase:
     compounds: list[Compound]
     parts: dict[str, dict] = field(default_factory=dict)
     content_hash: str = ""
+    spellings: tuple[tuple[str, str], ...] = ()  # (British, American) word stems
+
+    def spelling_variants(self, term: str) -> set[str]:
+        """``term`` in both spellings of each stem it contains ("tumour necrosis factor" <-> "tumor ...")."""
+        forms = {term}
+        for british, american in self.spellings:
+            for old, new in ((british, american), (american, british)):
+                forms |= {re.sub(rf"(?<![a-z]){re.escape(old)}", new, f) for f in forms}
+        return forms
 
     def by_category(self, category: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.category == category]
@@ -154,7 +164,19 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
             for concept_id in entry.get("concepts", []):
                 if concept_id not in concepts:
                     raise KnowledgeBaseError(f"{parts_path}: part '{part}' names unknown concept '{concept_id}'")
-    return KnowledgeBase(concepts, compounds, parts, hasher.hexdigest()[:16])
+    spellings: tuple[tuple[str, str], ...] = ()
+    spellings_path = directory / "spellings.json"
+    if spellings_path.exists():
+        raw = spellings_path.read_bytes()
+        hasher.update(raw)
+        try:
+            pairs = json.loads(raw)["pairs"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise KnowledgeBaseError(f"{spellings_path}: expected an object with 'pairs' ({exc})") from None
+        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) and x for x in p) for p in pairs):
+            raise KnowledgeBaseError(f"{spellings_path}: each pair must be [British, American], two non-empty strings")
+        spellings = tuple((b.lower(), a.lower()) for b, a in pairs)
+    return KnowledgeBase(concepts, compounds, parts, hasher.hexdigest()[:16], spellings)
 
 
 def _read_jsonl(path: Path, hasher: hashlib._Hash):

@@ -462,3 +462,47 @@ def test_viability_is_the_inverse_of_cell_death(nlp, kb, tmp_path):
         "In NRK-52E cells exposed to gentamicin, a tenfold higher EV dose reduced cell viability.\n",
     )[1:]
     assert [r["outcome_effects"] for r in rows] == [["cell death:beneficial"], ["cell death:harmful"]]
+
+
+def test_dose_levels_and_routes_are_arms(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in gentamicin injury\n\n"
+        "In rats with gentamicin injury, urinary NGAL was reduced only in the high-dose MSC group.\n"
+        "In rats with gentamicin injury, subcapsular, but not intraperitoneal, MSCs reduced urinary NGAL.\n"
+        "In rats with gentamicin injury, intravenous MSCs reduced urinary NGAL.\n",
+    )[1:]
+    # another dose or another route did not do the same: mixed
+    assert [r["outcome_effects"] for r in rows] == [["ngal:mixed"], ["ngal:mixed"], ["ngal:beneficial"]]
+
+
+def test_a_long_form_stays_in_the_sentence_of_its_short_form(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Secretome in rhabdomyolysis\n\n"
+        "Its effect on rhabdomyolysis-associated AKI has not been tested. Conditioned medium was collected from "
+        "human AD-MSCs (AD-MSC-CM) after 48 h. Female mice were deprived of water and then injected with glycerol. "
+        "At 48 h, AD-MSC-CM lowered serum creatinine.\n",
+    )
+    # the detector's long form reached back into the sentence before ("AKI has not been tested. Conditioned
+    # medium ..."): the short form would name an injury, and "AD-MSC-CM lowered" would describe the model
+    assert [(r["claim_type"], r["injury_model"], r["outcome_effects"]) for r in rows[-3:]] == [
+        ("method", [], []),
+        ("method", ["glycerol"], []),
+        ("finding", ["glycerol"], ["serum creatinine:beneficial"]),
+    ]
+
+
+def test_british_spellings_match_the_knowledge_base(nlp, kb, tmp_path):
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in cisplatin injury\n\nIn mice with cisplatin injury, MSCs lowered renal tumour necrosis factor-α.\n",
+    )[-1]
+    # not "tumour" (cancer) and "necrosis"
+    assert (row["injury_model"], row["outcome_effects"]) == (["cisplatin"], ["tnf-alpha:beneficial"])

@@ -198,6 +198,17 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             ({"BUN": "beneficial", "NGAL": "mixed"}, "mixed"),
         ),
         ("MSCs lowered creatinine in some studies but not in others.", ({"creatinine": "mixed"}, "mixed")),
+        # said of the outcome just before it, not of the earlier ones
+        (
+            "Exosomes reduced NGAL, but improved survival in some studies [15,16] and not in others [17].",
+            ({"NGAL": "beneficial", "survival": "mixed"}, "mixed"),
+        ),
+        # a later clause judges the compared rates
+        (
+            "Survival was 90% with MSCs, 80% with EVs and 60% with PBS, but the differences were not significant "
+            "(P = 0.21).",
+            ({"survival": "no_effect"}, "no_effect"),
+        ),
         # "not only" denies nothing
         (
             "MSCs not only reduced NGAL but also lowered BUN.",
@@ -276,6 +287,11 @@ def test_changes_statistics_and_arms(text, expected):
         ("After MSCs, infusion reactions were not seen.", 1, (), ({"infusion reactions": "no_effect"}, "no_effect")),
         # a benefit at one dose only
         ("MSCs lowered creatinine only at the higher dose.", 1, (), ({"creatinine": "beneficial"}, "mixed")),
+        ("MSCs attenuated AKI only at 2 x 10^6 cells, and lowered NGAL.", 1, (), ({"NGAL": "beneficial"}, "mixed")),
+        # another arm did not do it: "only by the high dose", "by control cells only" (two arms named)
+        ("NGAL was restored only by the high dose.", 2, (), ({"NGAL": "mixed"}, "mixed")),
+        ("NGAL was reduced by control cells only.", 2, (), ({"NGAL": "mixed"}, "mixed")),
+        ("NGAL was reduced by control cells only.", 1, (), ({"NGAL": "beneficial"}, "beneficial")),
         # "dampened" lowers; a cue with no outcome of the lexicon still counts in the summary
         ("MSCs dampened NGAL but failed to improve GFR.", 1, (), ({"NGAL": "beneficial", "GFR": "no_effect"}, "mixed")),
         (

@@ -382,3 +382,19 @@ def test_build_linker_index_repairs_an_incomplete_folder(tmp_path, monkeypatch):
     out.mkdir()
     (out / "concept_aliases.json").write_text("[]", encoding="utf-8")
     assert LinkerPaths.from_directory(build_linker_index(kb, out)).is_locally_cached()
+
+
+def test_spelling_variants_of_a_synonym(kb):
+    assert kb.spelling_variants("tumour necrosis factor") == {"tumour necrosis factor", "tumor necrosis factor"}
+    assert kb.spelling_variants("caecal ligation") == {"caecal ligation", "cecal ligation"}
+    # a stem inside a word is no stem: "chemokine" stays
+    assert kb.spelling_variants("chemokine") == {"chemokine"}
+
+
+def test_spellings_file_must_hold_pairs(tmp_path):
+    (tmp_path / "concepts.jsonl").write_text(
+        '{"concept_id": "outcome:x", "canonical_name": "x", "category": "outcome"}\n'
+    )
+    (tmp_path / "spellings.json").write_text('{"pairs": [["tumour"]]}')
+    with pytest.raises(KnowledgeBaseError, match="spellings.json"):
+        load_kb(tmp_path)

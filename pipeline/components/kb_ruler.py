@@ -55,8 +55,8 @@ class KBRuler:
         exact_terms: dict[str, set[str]] = {}
         for concept in kb.concepts.values():
             for syn in (concept.canonical_name, *concept.synonyms):
-                for form in plural_forms(syn):
-                    lower_terms.setdefault(concept.concept_id, set()).add(form.lower())
+                for spelling in kb.spelling_variants(syn.lower()):
+                    lower_terms.setdefault(concept.concept_id, set()).update(plural_forms(spelling))
             for abbr in concept.abbreviations:
                 for form in plural_forms(abbr):
                     exact_terms.setdefault(concept.concept_id, set()).add(form)
@@ -162,9 +162,12 @@ class KBRuler:
             long_form = short._.long_form
             if not isinstance(long_form, Span):
                 continue
-            key = (long_form.start, long_form.end)
+            # the detector's long form can reach back over a sentence end ("... AKI has not been tested.
+            # Conditioned medium was collected from human AD-MSCs (AD-MSC-CM)"): only its own sentence counts
+            start = max(long_form.start, short.sent.start) if doc.has_annotation("SENT_START") else long_form.start
+            key = (start, long_form.end)
             if key not in by_long:
-                concepts, origin = self._long_form(candidates, long_form.start, long_form.end)
+                concepts, origin = self._long_form(candidates, start, long_form.end)
                 by_long[key] = (_head_first(tuple(concepts)), origin)
             concepts, origin = by_long[key]
             if concepts:

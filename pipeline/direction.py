@@ -122,6 +122,8 @@ SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:oth
 SAME_IN_ALL_ARMS = re.compile(
     r"\b(?:in|for|among)\s+(?:both|each|all)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
 )
+PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+OR_VERB_BEFORE = re.compile(r"\b(?:or|nor)\s+(?:\w+ly\s+)?$", re.I)
 # a clause that judges the comparison of the clause before it
 BACK_VERDICT = re.compile(
     r"[,;]?\s*(?:(?:but|although|though|however|yet|and)\s*,?\s*)?(?:the\s+|this\s+|these\s+|that\s+)?"
@@ -202,8 +204,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             add(match, kind)
     # Neutral change verbs ("affect", "alter") state a direction only when negated: "did not affect fibrosis".
     for match in lexicon.neutral.finditer(text):
-        if not any(e.start <= match.start() < e.end for e in found) and NEGATED_BEFORE.search(
-            text[max(0, match.start() - 24) : match.start()]
+        if not any(e.start <= match.start() < e.end for e in found) and (
+            NEGATED_BEFORE.search(text[max(0, match.start() - 24) : match.start()])
+            or NEITHER_BEFORE.search(text, 0, match.start())  # "Neither EVs nor their miRNA affected ..."
         ):
             found.append(Event(match.start(), match.end(), "no_effect"))
     # "MSCs, but not their conditioned medium, ameliorate AKI": the excluded arm had no effect.
@@ -219,7 +222,15 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             o is not e and o.start <= e.start and e.end <= o.end and o.end - o.start > e.end - e.start for o in found
         )
     ]
-    return sorted(found, key=lambda e: e.start)
+    found = sorted(found, key=lambda e: e.start)
+    # "did not significantly shorten dialysis or improve eGFR": one negation over verbs joined by "or"
+    for before, event in zip(found, found[1:], strict=False):
+        if before.kind != "no_effect" or event.kind not in ("beneficial", "harmful", "up", "down"):
+            continue
+        gap = PARENTHESES.sub("", text[before.end : event.start])  # "(P = 0.52 vs saline)" is no clause
+        if len(gap) <= 60 and OR_VERB_BEFORE.search(gap) and not CLAUSE_BREAK.search(gap):
+            event.kind = "no_effect"
+    return found
 
 
 def non_significant(

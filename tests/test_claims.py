@@ -506,3 +506,20 @@ def test_british_spellings_match_the_knowledge_base(nlp, kb, tmp_path):
     )[-1]
     # not "tumour" (cancer) and "necrosis"
     assert (row["injury_model"], row["outcome_effects"]) == (["cisplatin"], ["tnf-alpha:beneficial"])
+
+
+def test_a_label_before_a_product_and_a_tracer_clearance(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Hypoxic MSCs in sepsis\n\n"
+        "When given 24 h after CLP, H-MSCs failed to lower serum creatinine.\n"
+        "In dogs with gentamicin injury, GFR estimated by iohexol clearance did not differ between MSC and placebo "
+        "groups.\n",
+    )[1:]
+    # "H-MSCs" (hypoxia-preconditioned) are MSCs; iohexol measures GFR here, it is no contrast injury
+    assert [(r["cell_product"], r["injury_model"], r["outcome_effects"]) for r in rows] == [
+        (["msc"], ["cecal ligation and puncture"], ["serum creatinine:no_effect"]),
+        (["msc"], ["gentamicin"], ["glomerular filtration rate:no_effect"]),
+    ]

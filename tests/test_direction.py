@@ -203,6 +203,13 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Exosomes reduced NGAL, but improved survival in some studies [15,16] and not in others [17].",
             ({"NGAL": "beneficial", "survival": "mixed"}, "mixed"),
         ),
+        # one negation over verbs joined by "or", across a parenthesis
+        (
+            "MSCs failed to lower creatinine (1.39 mg/dL; P = 0.52 vs saline) or improve survival (50%).",
+            ({"creatinine": "no_effect", "survival": "no_effect"}, "no_effect"),
+        ),
+        ("MSCs did not significantly shorten dialysis or improve GFR.", ({"GFR": "no_effect"}, "no_effect")),
+        ("Neither EVs nor their miRNA content affected GFR.", ({"GFR": "no_effect"}, "no_effect")),
         # a later clause judges the compared rates
         (
             "Survival was 90% with MSCs, 80% with EVs and 60% with PBS, but the differences were not significant "

@@ -38,6 +38,8 @@ for _name, _default in (
     Span.set_extension(_name, default=_default, force=True)
 
 _SPLIT_COMPOUND = re.compile(r"[-/]")
+# an unknown short label before a known product ("H-MSCs" hypoxic, "KL-MSCs" klotho-overexpressing)
+_MODIFIER_LABEL = re.compile(r"[A-Z][A-Za-z0-9]{0,3}")
 
 
 @Language.factory("evidence_kb_ruler", default_config={"kb_dir": "", "source_cues": ""})
@@ -133,7 +135,7 @@ class KBRuler:
         """``hUC-MSC-EVs`` -> (umbilical cord, extracellular vesicles, msc), origin human; None if unknown."""
         concepts: list[str] = []
         origin = ""
-        has_product = False
+        has_product = modified = False
         for raw in _SPLIT_COMPOUND.split(text):
             if not raw:
                 return None
@@ -142,13 +144,16 @@ class KBRuler:
                 entry = self.parts.get(raw[1:]) or self.parts.get(raw[1:-1] if raw.endswith("s") else raw[1:])
                 if entry is not None:
                     origin = {"h": "human", "r": "rat", "m": "mouse"}[raw[0]]
+            if entry is None and not concepts and _MODIFIER_LABEL.fullmatch(raw):
+                modified = True  # "H-MSCs", "KL-MSCs", "N-MSCs": a label for how the cells were treated
+                continue
             if entry is None:
                 return None
             for concept_id in entry.get("concepts", []):
                 if concept_id not in concepts:
                     concepts.append(concept_id)
                 has_product = has_product or concept_id.startswith("cell_product:")
-        if not has_product or len(concepts) < 2:
+        if not has_product or len(concepts) < (1 if modified else 2):
             return None
         return _head_first(tuple(concepts)), origin
 
@@ -163,8 +168,10 @@ class KBRuler:
             if not isinstance(long_form, Span):
                 continue
             # the detector's long form can reach back over a sentence end ("... AKI has not been tested.
-            # Conditioned medium was collected from human AD-MSCs (AD-MSC-CM)"): only its own sentence counts
-            start = max(long_form.start, short.sent.start) if doc.has_annotation("SENT_START") else long_form.start
+            # Conditioned medium was collected from human AD-MSCs (AD-MSC-CM)"): only the sentence it ends in counts
+            start = long_form.start
+            if doc.has_annotation("SENT_START") and len(long_form):
+                start = max(start, long_form[-1].sent.start)
             key = (start, long_form.end)
             if key not in by_long:
                 concepts, origin = self._long_form(candidates, start, long_form.end)

@@ -41,7 +41,20 @@ NEUTRAL_SURFACES = {"safety", "safety profile"}
 SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 OPEN_QUESTION = re.compile(r"\s*whether\b", re.I)  # a sentence that opens with "Whether"
-MODAL_HEDGES = re.compile(r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b", re.I)
+# a hedge on the mechanism only ("ameliorated AKI, possibly through NF-kB") leaves the result a finding
+MODAL_HEDGES = re.compile(
+    r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b"
+    r"(?<!possibly)(?<!perhaps)|\b(?:possibly|perhaps)\b(?!,?\s+(?:through|via|by|due to|owing to|because|in part|"
+    r"partly|mediated|involving))",
+    re.I,
+)
+# "The primary endpoint was time to recovery; secondary endpoints included dialysis": what was measured, no result
+ENDPOINT_DEFINITION = re.compile(
+    r"\b(?:primary|secondary|main|co-primary|exploratory)\s+(?:efficacy\s+|safety\s+)?(?:end-?points?|outcomes?)\s+"
+    r"(?:was|were|included|include|comprised|consisted|is|are)\b(?![^.;]{0,80}\b(?:met|reached|achieved|"
+    r"significant\w*|differ\w*|improved|reduced|lower|higher|occurred)\b)",
+    re.I,
+)
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
 # "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
 RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)|\bvs\.?\s*\d", re.I)
@@ -182,12 +195,15 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         part = "in_vitro" if own_type == "in_vitro" and row["claim_type"] in ("finding", "method") else "main"
         context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
+        own = dict(stated)
         if ENDPOINTS.search(row["sentence"]):
             stated.pop("injury_model", None)  # "secondary endpoints included DGF": an outcome, not the set-up
         if _new_setup(stated, context, row["claim_type"]):
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
-            _inherit(row, stated, context)
+            _inherit(row, own, context)  # an endpoint sentence keeps the conditions it names
+            if "injury_model" not in own:  # a model restated inside the context's: the context's models
+                stated.pop("injury_model", None)
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
                 if field == "injury_model" and field in context:
@@ -405,7 +421,7 @@ def _claim_row(
         claim_type = "hypothesis" if hedged and section not in BACKGROUND_SECTIONS else "background"
     else:
         claim_type = _claim_type(text, direction, hedged, lexicon, section)
-    if claim_type == "aim":
+    if claim_type in ("aim", "method"):  # an aim or an endpoint's definition reports no direction
         direction, per_target = "unclear", []
     # one direction per outcome: the same outcome read two ways in one sentence ("failed to reduce fibrosis,
     # whereas early-passage MSCs decreased collagen deposition") is mixed
@@ -685,6 +701,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
     if section in METHOD_SECTIONS and direction == "unclear":
+        return "method"
+    if ENDPOINT_DEFINITION.search(text) and not RESULT_NUMBERS.search(text):
         return "method"
     if section in RESULT_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "finding"

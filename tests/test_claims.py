@@ -523,3 +523,27 @@ def test_a_label_before_a_product_and_a_tracer_clearance(nlp, kb, tmp_path):
         (["msc"], ["cecal ligation and puncture"], ["serum creatinine:no_effect"]),
         (["msc"], ["gentamicin"], ["glomerular filtration rate:no_effect"]),
     ]
+
+
+def test_endpoint_definitions_mechanism_hedges_and_characterisation(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Exosomes in sepsis\n\n"
+        "In this trial, 124 adults with AKI received MSCs.\n"
+        "The primary endpoint was time to kidney recovery; secondary endpoints included dialysis or death by day 30 "
+        "and adverse events.\n"
+        "The primary endpoint was not met: kidney recovery did not differ.\n"
+        "The exosomes had a mean diameter of 112 nm by nanoparticle tracking analysis.\n"
+        "Exosomes ameliorated septic AKI, possibly through suppression of NF-κB signalling.\n"
+        "Exosomes may possibly reduce serum creatinine.\n",
+    )[1:]
+    assert [(r["claim_type"], r["effect_direction"], r["species"]) for r in rows] == [
+        ("method", "unclear", ["human"]),  # "adults" are people
+        ("method", "unclear", ["human"]),  # what was measured, no adverse finding
+        ("finding", "no_effect", ["human"]),
+        ("method", "unclear", ["human"]),
+        ("finding", "beneficial", ["human"]),  # the hedge is on the mechanism only
+        ("hypothesis", "beneficial", []),
+    ]

@@ -130,7 +130,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             row["study_type"] = "review_statement"
     else:
         _opening_is_background(claims)
-        apply_context(claims, own_types)
+        apply_context(claims, own_types, kb.wider())
     entries = parse_references(document.text)
     by_number = {e["number"]: e for e in entries}
     for entry in entries:
@@ -176,7 +176,7 @@ def _opening_is_background(rows: list[dict]) -> None:
             row["claim_type"] = "background"
 
 
-def apply_context(rows: list[dict], own_types: list[str]) -> None:
+def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, frozenset[str]] | None = None) -> None:
     """Carry the study set-up into the findings that do not restate it (``inherited`` names what was carried).
 
     Abstracts state the set-up once ("SCID mice with glycerol-induced AKI received human BM-MSC MVs i.v.") and
@@ -184,8 +184,11 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
     so far (injury models add up: "cisplatin" then "AKI"); a sentence naming another injury model or species
     starts a new context. An in-vitro part (a cell line, "in vitro") has a context of its own and does not
     replace the animal or clinical one. The title sets no context and takes none, but a finding or method left
-    without a species takes the title's one species; background, aims and hypotheses take none.
+    without a species takes the title's one species; background, aims and hypotheses take none. ``wider`` (the
+    knowledge base's ``broader`` relation) tells a restatement from another model: "septic AKI" after CLP, or CLP
+    after "sepsis", is the same set-up.
     """
+    wider = wider or {}
     contexts: dict[str, dict[str, tuple[list, list]]] = {"main": {}, "in_vitro": {}}
     for row, own_type in zip(rows, own_types, strict=True):
         row["study_type"] = own_type
@@ -198,7 +201,7 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
         own = dict(stated)
         if ENDPOINTS.search(row["sentence"]):
             stated.pop("injury_model", None)  # "secondary endpoints included DGF": an outcome, not the set-up
-        if _new_setup(stated, context, row["claim_type"]):
+        if _new_setup(stated, context, row["claim_type"], wider):
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
             _inherit(row, own, context)  # an endpoint sentence keeps the conditions it names
@@ -208,6 +211,8 @@ def apply_context(rows: list[dict], own_types: list[str]) -> None:
             for field, value in stated.items():
                 if field == "injury_model" and field in context:
                     merged = list(dict.fromkeys(context[field][0] + value))
+                    # the more specific name stands for the wider one: "sepsis" then "CLP" is CLP
+                    merged = [m for m in merged if not any(m in wider.get(o, ()) for o in merged if o != m)] or merged
                     ids = dict(zip(context[field][0] + value, context[field][1] + row["injury_model_ids"], strict=True))
                     context[field] = (merged, [ids[v] for v in merged])
                 elif field in ENTITY_FIELDS:
@@ -268,10 +273,13 @@ def _inherit(row: dict, stated: dict, context: dict) -> None:
 SETUP_FIELDS = ("species", "cell_source", "cell_product", "dose", "route")
 
 
-def _new_setup(stated: dict, context: dict, claim_type: str = "method") -> bool:
+def _new_setup(
+    stated: dict, context: dict, claim_type: str = "method", wider: dict[str, frozenset[str]] | None = None
+) -> bool:
     """Another injury model, species or kind of study than the current context: a new set-up begins. A finding
     that only names another condition ("The incidence of DGF did not differ", in a transplant trial) reports an
-    outcome of the same set-up unless it also states a set-up of its own (species, cells, dose, route)."""
+    outcome of the same set-up unless it also states a set-up of its own (species, cells, dose, route). Naming the
+    context's models more widely ("septic AKI" after CLP) or more narrowly (CLP after "sepsis") is no new one."""
     if "species" in stated and "species" in context and not set(stated["species"]) & set(context["species"][0]):
         return True
     if (
@@ -279,10 +287,21 @@ def _new_setup(stated: dict, context: dict, claim_type: str = "method") -> bool:
         and "injury_model" in context
         and not set(stated["injury_model"]) & set(context["injury_model"][0])
         and (claim_type != "finding" or any(f in stated for f in SETUP_FIELDS))
+        and not _restated(stated["injury_model"], context["injury_model"][0], wider or {})
     ):
         return True
     kind = stated.get("study_type")
     return bool(kind and "study_type" in context and kind != context["study_type"][0])
+
+
+def _restated(models: list[str], context: list[str], wider: dict[str, frozenset[str]]) -> bool:
+    """Every named model is one of the context's or wider than one of them, or every model of the context is
+    wider than one named."""
+    around = set(context).union(*(wider.get(m, ()) for m in context))
+    if set(models) <= around:
+        return True
+    narrower = set(models).union(*(wider.get(m, ()) for m in models))
+    return set(context) <= narrower
 
 
 # ---------------------------------------------------------------------------------------------- pieces

@@ -41,6 +41,7 @@ class Concept:
     generic: bool = False  # e.g. "nephrotoxicity": dropped beside a specific model of its category
     cell_free: bool = False  # a product made by cells (EVs, conditioned medium): "MSC-EVs" gives EVs, not MSCs
     agent: bool = False  # an injury model given as a substance (cisplatin, glycerol): it can have a route
+    broader: tuple[str, ...] = ()  # concept ids of wider conditions: CLP -> sepsis -> acute kidney injury
     definition: str = ""
 
 
@@ -69,6 +70,23 @@ class KnowledgeBase:
             for old, new in ((british, american), (american, british)):
                 forms |= {re.sub(rf"(?<![a-z]){re.escape(old)}", new, f) for f in forms}
         return forms
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KB object per process, cached for its lifetime
+    def wider(self) -> dict[str, frozenset[str]]:
+        """Canonical name -> the canonical names of every wider condition, transitively (``broader``)."""
+        by_id = self.concepts
+        closure: dict[str, frozenset[str]] = {}
+        for concept in by_id.values():
+            seen: set[str] = set()
+            todo = list(concept.broader)
+            while todo:
+                cid = todo.pop()
+                if cid not in seen:
+                    seen.add(cid)
+                    todo.extend(by_id[cid].broader)
+            if seen:
+                closure[concept.canonical_name] = frozenset(by_id[c].canonical_name for c in seen)
+        return closure
 
     def by_category(self, category: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.category == category]
@@ -123,6 +141,7 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
                 generic=bool(record.get("generic", False)),
                 cell_free=bool(record.get("cell_free", False)),
                 agent=bool(record.get("agent", False)),
+                broader=tuple(record.get("broader", ())),
                 definition=record.get("definition", "") or "",
             )
         except KeyError as exc:
@@ -132,6 +151,12 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
         if concept.concept_id in concepts:
             raise KnowledgeBaseError(f"{concepts_path}:{lineno}: duplicate concept_id '{concept.concept_id}'")
         concepts[concept.concept_id] = concept
+    for concept in concepts.values():
+        unknown = [c for c in concept.broader if c not in concepts]
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{concepts_path}: '{concept.concept_id}' has unknown broader concept(s) {unknown}"
+            )
     compounds: list[Compound] = []
     compounds_path = directory / "compounds.jsonl"
     if compounds_path.exists():

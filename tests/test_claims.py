@@ -547,3 +547,26 @@ def test_endpoint_definitions_mechanism_hedges_and_characterisation(nlp, kb, tmp
         ("finding", "beneficial", ["human"]),  # the hedge is on the mechanism only
         ("hypothesis", "beneficial", []),
     ]
+
+
+def test_a_wider_or_narrower_name_of_the_model_is_the_same_set_up(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Exosomes in sepsis\n\n"
+        "We tested whether exosomes protect the kidney in sepsis.\n"
+        "Mice were subjected to cecal ligation and puncture and given exosomes through the tail vein.\n"
+        "Exosomes lowered serum creatinine.\n"
+        "Thus, exosomes ameliorated septic AKI.\n"
+        "In rats with cisplatin injury, exosomes given intraperitoneally lowered serum creatinine.\n",
+    )[1:]
+    # CLP after "sepsis" narrows the set-up (the findings inherit CLP, not sepsis too); "septic AKI" after it
+    # widens it and keeps the route; cisplatin in rats is another set-up
+    assert [(r["injury_model"], r["route"]) for r in rows] == [
+        (["sepsis"], []),
+        (["cecal ligation and puncture"], ["intravenous"]),
+        (["cecal ligation and puncture"], ["intravenous"]),
+        (["sepsis", "acute kidney injury"], ["intravenous"]),
+        (["cisplatin"], ["intraperitoneal"]),
+    ]

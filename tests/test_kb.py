@@ -398,3 +398,18 @@ def test_spellings_file_must_hold_pairs(tmp_path):
     (tmp_path / "spellings.json").write_text('{"pairs": [["tumour"]]}')
     with pytest.raises(KnowledgeBaseError, match="spellings.json"):
         load_kb(tmp_path)
+
+
+def test_wider_conditions_are_transitive(kb):
+    assert kb.wider()["cecal ligation and puncture"] == {"sepsis", "acute kidney injury"}
+    assert kb.wider()["gentamicin"] == {"aminoglycosides", "nephrotoxicity", "acute kidney injury"}
+    assert "kidney transplantation" not in kb.wider()["delayed graft function"]  # a complication, not a kind of it
+
+
+def test_unknown_broader_concept_names_the_file(tmp_path):
+    (tmp_path / "concepts.jsonl").write_text(
+        '{"concept_id": "injury_model:x", "canonical_name": "x", "category": "injury_model", '
+        '"broader": ["injury_model:y"]}\n'
+    )
+    with pytest.raises(KnowledgeBaseError, match="unknown broader"):
+        load_kb(tmp_path)

@@ -570,3 +570,15 @@ def test_a_wider_or_narrower_name_of_the_model_is_the_same_set_up(nlp, kb, tmp_p
         (["sepsis", "acute kidney injury"], ["intravenous"]),
         (["cisplatin"], ["intraperitoneal"]),
     ]
+
+
+def test_an_untested_question_in_the_opening_is_background(nlp, kb, tmp_path):
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in folic acid injury\n\n"
+        "MSCs are generally regarded as safe, but the consequences of repeated dosing after kidney injury have "
+        "received little attention.\n",
+    )[-1]
+    assert (row["claim_type"], row["effect_direction"], row["outcome_effects"]) == ("background", "unclear", [])

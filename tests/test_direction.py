@@ -203,6 +203,8 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Exosomes reduced NGAL, but improved survival in some studies [15,16] and not in others [17].",
             ({"NGAL": "beneficial", "survival": "mixed"}, "mixed"),
         ),
+        # a comparison of two treated arms that both protect
+        ("MSCs outperform their EVs in protecting mice from AKI.", ({}, "beneficial")),
         # one negation over verbs joined by "or", across a parenthesis
         (
             "MSCs failed to lower creatinine (1.39 mg/dL; P = 0.52 vs saline) or improve survival (50%).",

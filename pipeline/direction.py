@@ -24,7 +24,8 @@ THERAPY_WORDS = re.compile(
 )
 NEGATED_BEFORE = re.compile(
     r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)"
-    r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+(\w+\s+)?$",  # "did not, however, restore"
+    # "did not, however, restore", "without long-term protection"
+    r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+([\w-]+\s+)?$",
     re.I,
 )
 # "more effectively", "more than unmodified cells": a comparative of degree after a change verb
@@ -68,6 +69,12 @@ PURPOSE_BEFORE = re.compile(
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+# "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
+ARM_CONTRAST = re.compile(
+    r"\bunlike\b|\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome|groups?))\b",
+    re.I,
+)
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
 P_VALUE = re.compile(r"\b[pP]\s*(=|>|≥|>=|<|≤|<=)\s*(0?\.\d+|1(?:\.0+)?)\b")
@@ -467,7 +474,8 @@ def directions(
             per_target.append((target, "harmful" if denied else "no_effect"))
             continue
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
-            per_target.append((target, "no_effect"))
+            if not ABOUT_CONTROLS.match(text, target.end):  # "no deaths occurred in the other groups": the controls
+                per_target.append((target, "no_effect"))
             continue
         tail = _chain_end(text, targets, index)
         # the target's own stretch of the clause: up to the next target that is not in its list
@@ -543,6 +551,7 @@ def directions(
         if reading in ("beneficial", "harmful") and (
             ((arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi))
             or _disagree_after(text, target, targets[index + 1 :])
+            or ARM_CONTRAST.search(text)
         ):
             # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"; "in some studies but not
             # in others"
@@ -569,7 +578,7 @@ def directions(
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if not labels and per_target:
         labels = {d for _, d in per_target}
-    if labels == {"beneficial"} and RESTRICTED.search(text):
+    if labels == {"beneficial"} and (RESTRICTED.search(text) or ARM_CONTRAST.search(text)):
         labels = {"mixed"}
     if not labels:
         return per_target, "unclear"

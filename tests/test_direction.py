@@ -203,6 +203,20 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Exosomes reduced NGAL, but improved survival in some studies [15,16] and not in others [17].",
             ({"NGAL": "beneficial", "survival": "mixed"}, "mixed"),
         ),
+        # another arm did not do the same
+        ("KL-MSCs, unlike naive cells, lowered NGAL.", ({"NGAL": "mixed"}, "mixed")),
+        ("The reductions in NGAL were not observed with EVs from silenced MSCs.", ({"NGAL": "mixed"}, "mixed")),
+        # "without" over a hyphenated word; "not been reproduced"
+        ("MSCs gave an early benefit without long-term protection.", ({}, "mixed")),
+        (
+            "MSCs lowered NGAL in rodents, but this has not been reproduced in large animals.",
+            ({"NGAL": "beneficial"}, "mixed"),
+        ),
+        # a statement about the controls
+        (
+            "Two of eight sheep in the high-dose group died, whereas no deaths occurred in the other groups.",
+            ({}, "harmful"),
+        ),
         # a comparison of two treated arms that both protect
         ("MSCs outperform their EVs in protecting mice from AKI.", ({}, "beneficial")),
         # one negation over verbs joined by "or", across a parenthesis

@@ -48,6 +48,11 @@ MODAL_HEDGES = re.compile(
     r"partly|mediated|involving))",
     re.I,
 )
+SUGGEST_CONCLUSION = re.compile(
+    r"\b(?:results|findings|data|observations|experiments|studies|study|these|they|we)\b[^.;]{0,40}?"
+    r"\b(?:suggest|suggests|indicate that \w+ (?:may|might|could))\b",
+    re.I,
+)
 # "The primary endpoint was time to recovery; secondary endpoints included dialysis": what was measured, no result
 ENDPOINT_DEFINITION = re.compile(
     r"\b(?:primary|secondary|main|co-primary|exploratory)\s+(?:efficacy\s+|safety\s+)?(?:end-?points?|outcomes?)\s+"
@@ -129,6 +134,9 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
         for row in claims:
             row["study_type"] = "review_statement"
     else:
+        for row in claims:  # a study's title that states no result names what the study is about
+            if row["section"] == "title" and row["claim_type"] == "background":
+                row["claim_type"] = "aim"
         _opening_is_background(claims)
         apply_context(claims, own_types, kb.wider())
     entries = parse_references(document.text)
@@ -719,6 +727,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
+    if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading
+        return "hypothesis"
     if section in METHOD_SECTIONS and direction == "unclear":
         return "method"
     if ENDPOINT_DEFINITION.search(text) and not RESULT_NUMBERS.search(text):

@@ -302,7 +302,7 @@ def test_an_open_question_is_no_finding(nlp, kb, tmp_path):
     )
     got = [(r["section"], r["claim_type"], r["effect_direction"], r["outcome_effects"]) for r in rows]
     assert got == [
-        ("title", "background", "unclear", []),
+        ("title", "aim", "unclear", []),  # a study's title without a result names its topic
         ("background", "background", "unclear", []),
         ("results", "finding", "beneficial", ["serum creatinine:beneficial"]),
         ("conclusions", "hypothesis", "unclear", []),
@@ -582,3 +582,19 @@ def test_an_untested_question_in_the_opening_is_background(nlp, kb, tmp_path):
         "received little attention.\n",
     )[-1]
     assert (row["claim_type"], row["effect_direction"], row["outcome_effects"]) == ("background", "unclear", [])
+
+
+def test_the_authors_reading_is_a_hypothesis(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "EVs in contrast injury\n\n"
+        "In HK-2 cells exposed to contrast media, EVs reduced apoptosis.\n"
+        "These results suggest that EVs protect tubular cells from contrast toxicity through Nrf2.\n",
+    )
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows] == [
+        ("aim", "unclear"),
+        ("finding", "beneficial"),
+        ("hypothesis", "beneficial"),
+    ]

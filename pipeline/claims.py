@@ -41,6 +41,12 @@ NEUTRAL_SURFACES = {"safety", "safety profile"}
 SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 OPEN_QUESTION = re.compile(r"\s*whether\b", re.I)  # a sentence that opens with "Whether"
+# "..., but whether their products protect tubular cells is unknown"
+WHETHER_UNKNOWN = re.compile(
+    r"\bwhether\b[^.;]{0,160}\b(?:is|are|remains?|was|were)\s+(?:still\s+|as\s+yet\s+)?(?:unknown|unclear|uncertain|"
+    r"untested|not known|not clear|debated|controversial|unresolved)\b",
+    re.I,
+)
 # a hedge on the mechanism only ("ameliorated AKI, possibly through NF-kB") leaves the result a finding
 MODAL_HEDGES = re.compile(
     r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b"
@@ -71,6 +77,9 @@ NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(
 DOSE_LEVELS = re.compile(r"\b(low|lower|lowest|high|higher|highest|middle|intermediate|medium)[- ]doses?\b", re.I)
 ARM_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, **{str(n): n for n in range(2, 7)}}
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
+SPECIES_OF_CELLS = re.compile(
+    r"(?:\s+[\w-]+){0,3}?\s+(?:cells|cell line|fibroblasts|podocytes|epithelium|monolayers?)\b", re.I
+)
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 
 
@@ -442,7 +451,7 @@ def _claim_row(
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
-    if OPEN_QUESTION.match(text) or lexicon.open_question.search(text):
+    if OPEN_QUESTION.match(text) or lexicon.open_question.search(text) or WHETHER_UNKNOWN.search(text):
         # "Whether X protects ... has not been established": a question, not a finding
         direction, per_target = "unclear", []
         claim_type = "hypothesis" if hedged and section not in BACKGROUND_SECTIONS else "background"
@@ -761,6 +770,11 @@ def _study_type_cues(text: str, lexicon: cues.Lexicon, cell_line: bool) -> tuple
             strong = kind
         if weak == "unknown" and lexicon.study_type_weak[kind].search(text):
             weak = kind
+    # "protects rat tubular epithelial cells": the species of cells in culture, not of an animal
+    if weak == "in_vivo" and all(
+        SPECIES_OF_CELLS.match(text, m.end()) for m in lexicon.study_type_weak["in_vivo"].finditer(text)
+    ):
+        weak = "unknown"
     # "ADSCs cultured under hypoxia were given through the jugular vein of rats": cells prepared in culture and
     # then given to animals are an animal experiment
     if weak == "in_vitro" and lexicon.study_type_weak["in_vivo"].search(text) and GIVEN.search(text):

@@ -135,7 +135,7 @@ OR_VERB_BEFORE = re.compile(r"\b(?:or|nor)\s+(?:\w+ly\s+)?$", re.I)
 BACK_VERDICT = re.compile(
     r"[,;]?\s*(?:(?:but|although|though|however|yet|and)\s*,?\s*)?(?:the\s+|this\s+|these\s+|that\s+)?"
     r"(?:differences?|changes?|effects?|trends?|reductions?|improvements?|increases?|decreases?)\s+"
-    r"(?:was|were|did|remained|failed)\b[^.;]{0,30}?(?:not\s+(?:statistically\s+)?significant|not\s+reach\w*\s+"
+    r"(?:was|were|did|remained|failed)\b[^.;]{0,30}?(?:not\s+(?:statistically\s+)?significant|(?:not|to)\s+reach\w*\s+"
     r"(?:statistical\s+)?significance|non-?significant)",
     re.I,
 )
@@ -486,7 +486,8 @@ def directions(
         verdict = next((e for e in stats if target.end <= e.start < own), None)
         later = BACK_VERDICT.match(text, hi) if verdict is None and own == hi else None
         if later:  # "90% with MSCs and 60% with PBS, but the differences were not significant (P = 0.21)"
-            verdict = next((e for e in stats if later.start() <= e.start < later.end()), None)
+            end = _clause(text, later.end())[1]  # with its p-values: "failed to reach significance (P = 0.08)"
+            verdict = next((e for e in stats if later.start() <= e.start < end), None)
         if verdict is not None:
             verdict.used = True
             previous_end = max([lo] + [t.end for t in targets[:index]])

@@ -598,3 +598,22 @@ def test_the_authors_reading_is_a_hypothesis(nlp, kb, tmp_path):
         ("finding", "beneficial"),
         ("hypothesis", "beneficial"),
     ]
+
+
+def test_cells_of_a_species_an_unknown_question_and_a_menstrual_compound(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Conditioned medium from menstrual blood MSCs protects rat tubular epithelial cells against gentamicin\n\n"
+        "MenSCs secrete growth factors, but whether their products protect tubular cells from gentamicin is unknown.\n"
+        "Rat NRK-52E cells were exposed to gentamicin with MenSC-CM or control medium.\n"
+        "MenSC-CM also decreased malondialdehyde.\n",
+    )
+    assert [(r["claim_type"], r["study_type"], r["cell_product"]) for r in rows] == [
+        ("finding", "in_vitro", ["conditioned medium"]),  # rat cells in culture, not rats
+        ("background", "unknown", ["stem cells"]),  # "MenSCs", as the knowledge base's compound
+        ("method", "in_vitro", ["conditioned medium"]),
+        ("finding", "in_vitro", ["conditioned medium"]),
+    ]
+    assert rows[-1]["cell_source"] == ["menstrual blood"]

@@ -226,6 +226,11 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
         ),
         ("MSCs did not significantly shorten dialysis or improve GFR.", ({"GFR": "no_effect"}, "no_effect")),
         ("Neither EVs nor their miRNA content affected GFR.", ({"GFR": "no_effect"}, "no_effect")),
+        (
+            "Creatinine and BUN were modestly lower with EVs, but the differences failed to reach significance "
+            "(P = 0.08 and P = 0.11).",
+            ({"creatinine": "no_effect", "BUN": "no_effect"}, "no_effect"),
+        ),
         # a later clause judges the compared rates
         (
             "Survival was 90% with MSCs, 80% with EVs and 60% with PBS, but the differences were not significant "

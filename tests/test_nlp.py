@@ -125,14 +125,15 @@ def test_a_defined_short_form_in_the_other_number(kb_nlp):
 
 def test_a_short_form_defined_with_details_in_its_parentheses(nlp):
     """scispaCy's detector reads "long form (SF)"; "long form (SF; dose)" is read by the KB ruler."""
+    # (a short form that does not decompose into known parts: "MenSC-Exo" now does, MenSC being a part)
     doc = nlp(
         "Cells were exposed to exosomes isolated from menstrual blood-derived mesenchymal stem cells "
-        "(MenSC-Exo; 10 μg/mL). Mice then received MenSC-Exo through the tail vein."
+        "(MBMSC-Exo; 10 μg/mL). Mice then received MBMSC-Exo through the tail vein."
     )
-    found = [(e.text, e._.evidence_concepts[0], e._.evidence_method) for e in doc.ents if e.text == "MenSC-Exo"]
+    found = [(e.text, e._.evidence_concepts[0], e._.evidence_method) for e in doc.ents if e.text == "MBMSC-Exo"]
     assert found == [
-        ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
-        ("MenSC-Exo", "cell_product:exosomes", "abbreviation"),
+        ("MBMSC-Exo", "cell_product:exosomes", "abbreviation"),
+        ("MBMSC-Exo", "cell_product:exosomes", "abbreviation"),
     ]
 
 

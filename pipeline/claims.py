@@ -732,8 +732,10 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
     a direction, Results a finding (or a hypothesis); otherwise cues decide."""
-    if lexicon.aim.search(text) or section in AIM_SECTIONS or text.rstrip().endswith("?"):
+    if lexicon.aim.search(text) or text.rstrip().endswith("?"):
         return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
+    if section in AIM_SECTIONS:  # "Aims: MVs protect the kidney in several models. We examined whether ..."
+        return "background" if direction != "unclear" else "aim"
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
     if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading

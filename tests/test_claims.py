@@ -617,3 +617,18 @@ def test_cells_of_a_species_an_unknown_question_and_a_menstrual_compound(nlp, kb
         ("finding", "in_vitro", ["conditioned medium"]),
     ]
     assert rows[-1]["cell_source"] == ["menstrual blood"]
+
+
+def test_a_known_effect_in_the_aims_section_is_background(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MVs in ischaemia-reperfusion injury\n\n"
+        "Aims: MVs released by MSCs protect the kidney in several models of acute kidney injury. We examined whether "
+        "MVs protect rats with ischaemia-reperfusion injury.\n",
+    )[1:]
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows] == [
+        ("background", "beneficial"),
+        ("aim", "unclear"),
+    ]

@@ -439,7 +439,14 @@ def _claim_row(
     numbered = [ARM_NUMBERS.get(n.lower(), 0) for n in NUMBERED_ARMS.findall(text)]  # "all three treated groups"
     routes = _therapy_routes(text, start, ents, kb, lexicon)
     levels = {m.lower().removesuffix("er").removesuffix("est") for m in DOSE_LEVELS.findall(text)}
+    # one product under two labels is two arms: "reduced only by IL-10-BMSCs, whereas vector-BMSCs ..."
+    labelled = {
+        ent.text.removesuffix("s")
+        for ent in ents
+        if "-" in ent.text and any(c.startswith("cell_product:") for c in _concepts(ent))
+    }
     arms = max(
+        len(labelled),
         len(values["cell_product"]),
         len(values["cell_source"]),
         len(ARM_WORDS.findall(text)),

@@ -632,3 +632,21 @@ def test_a_known_effect_in_the_aims_section_is_background(nlp, kb, tmp_path):
         ("background", "beneficial"),
         ("aim", "unclear"),
     ]
+
+
+def test_one_product_under_two_labels_is_two_arms_and_tumour_growth_is_harmful(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "BMSCs in LPS injury\n\n"
+        "In rats with LPS injury, serum urea was reduced only by IL-10-BMSCs, whereas vector-BMSCs had no effect.\n"
+        "In tumour-bearing mice with cisplatin injury, tumors grew faster in ADSC-treated mice than in PBS-treated "
+        "mice (P < 0.01).\n"
+        "In rats with LPS injury, non-MSCs reduced serum urea.\n",
+    )[1:]
+    assert [(r["cell_product"], r["outcome_effects"]) for r in rows] == [
+        (["msc"], ["urea:mixed"]),
+        (["msc"], ["tumorigenicity:harmful"]),
+        ([], []),  # "non-MSCs" are no MSCs: no therapy is named
+    ]

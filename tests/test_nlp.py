@@ -128,12 +128,12 @@ def test_a_short_form_defined_with_details_in_its_parentheses(nlp):
     # (a short form that does not decompose into known parts: "MenSC-Exo" now does, MenSC being a part)
     doc = nlp(
         "Cells were exposed to exosomes isolated from menstrual blood-derived mesenchymal stem cells "
-        "(MBMSC-Exo; 10 μg/mL). Mice then received MBMSC-Exo through the tail vein."
+        "(MenBMSCs-Exo; 10 μg/mL). Mice then received MenBMSCs-Exo through the tail vein."
     )
-    found = [(e.text, e._.evidence_concepts[0], e._.evidence_method) for e in doc.ents if e.text == "MBMSC-Exo"]
+    found = [(e.text, e._.evidence_concepts[0], e._.evidence_method) for e in doc.ents if e.text == "MenBMSCs-Exo"]
     assert found == [
-        ("MBMSC-Exo", "cell_product:exosomes", "abbreviation"),
-        ("MBMSC-Exo", "cell_product:exosomes", "abbreviation"),
+        ("MenBMSCs-Exo", "cell_product:exosomes", "abbreviation"),
+        ("MenBMSCs-Exo", "cell_product:exosomes", "abbreviation"),
     ]
 
 

@@ -38,8 +38,9 @@ for _name, _default in (
     Span.set_extension(_name, default=_default, force=True)
 
 _SPLIT_COMPOUND = re.compile(r"[-/]")
-# an unknown short label before a known product ("H-MSCs" hypoxic, "KL-MSCs" klotho-overexpressing)
-_MODIFIER_LABEL = re.compile(r"[A-Z][A-Za-z0-9]{0,3}")
+# unknown short labels before a known product ("H-MSCs" hypoxic, "KL-MSCs" klotho-overexpressing, "IL-10-BMSCs",
+# "vector-BMSCs"); not a negating prefix ("non-MSCs")
+_MODIFIER_LABEL = re.compile(r"(?!(?:non|anti|pre|post)$)[A-Za-z0-9]{1,6}", re.I)
 
 
 @Language.factory("evidence_kb_ruler", default_config={"kb_dir": "", "source_cues": ""})

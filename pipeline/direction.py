@@ -56,7 +56,13 @@ CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
 # "improves survival but not renal function": "not" right before a target.
-NOT_BEFORE_TARGET = re.compile(r"\b(?:not(?!\s+only\b)|nor|no)\s+(?:[\w-]+\s+){0,3}$", re.I)
+NOT_BEFORE_TARGET = re.compile(
+    r"\b(?:not(?!\s+only\b)|nor|no)\s+(?:[\w-]+\s+){0,3}$|"
+    # the last items of a denied list: "No thrombotic events, infusion reactions or deaths occurred"
+    r"(?:^|[,;:]\s*|\band\s+)no\s+(?![^.;]*\b(?:was|were|is|are|had|has|did|occurred|observed)\b)"
+    r"[^.;()]{0,80}?(?:,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+)(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 # An infinitive of purpose ("cells to prevent AKI", "in order to reduce"), not "were able to reduce".
 PURPOSE_BEFORE = re.compile(
     r"(?<!\bable )(?<!\bshown )(?<!\bfound )(?<!\bproved )(?<!\bappeared )(?<!\bappears )(?<!\bappear )"

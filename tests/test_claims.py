@@ -650,3 +650,20 @@ def test_one_product_under_two_labels_is_two_arms_and_tumour_growth_is_harmful(n
         (["msc"], ["tumorigenicity:harmful"]),
         ([], []),  # "non-MSCs" are no MSCs: no therapy is named
     ]
+
+
+def test_a_denied_list_and_the_harms_of_cell_infusion(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in AKI\n\n"
+        "In patients with AKI given MSCs, no thrombotic events, infusion reactions or deaths occurred.\n"
+        "In rats given MSCs, no ectopic tissue was detected at 12 months.\n"
+        "In mice given MSCs, necropsy revealed cell aggregates occluding pulmonary vessels.\n",
+    )[1:]
+    assert [r["outcome_effects"] for r in rows] == [
+        ["adverse events:no_effect", "mortality:no_effect"],  # every item of the denied list
+        ["maldifferentiation:no_effect"],  # ectopic tissue is maldifferentiation, not a tumour
+        ["adverse events:harmful"],
+    ]

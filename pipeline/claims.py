@@ -75,6 +75,12 @@ ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
 NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b", re.I)
 # dose levels named as arms: "the low dose ... whereas the high dose", "high-dose, but not low-dose, MSCs"
 DOSE_LEVELS = re.compile(r"\b(low|lower|lowest|high|higher|highest|middle|intermediate|medium)[- ]doses?\b", re.I)
+# a time of giving named as an arm: "early MVs ..., whereas late MVs", "lower after early MVs only"
+TIMING_ARM = re.compile(
+    r"\b(?:early|late|delayed|immediate)[- ](?:[\w-]*(?:MSCs?|EVs?|MVs?|exosomes?|Exos?|cells|CM|secretome)|"
+    r"treatment|administration|injection|infusion|group)\b",
+    re.I,
+)
 ARM_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, **{str(n): n for n in range(2, 7)}}
 TIME_REFERENCE = re.compile(r"\b(after|before|following|prior to|post)\b", re.I)
 SPECIES_OF_CELLS = re.compile(
@@ -453,6 +459,7 @@ def _claim_row(
         len(parsed),
         len(routes),  # "subcapsular, but not intraperitoneal, MSCs"
         2 * bool(levels) or len(levels),  # a "high dose" implies another: "reduced only in the high-dose group"
+        2 * bool(TIMING_ARM.search(text)),  # so does an "early" or "late" arm
         *numbered,
     )
     per_target, direction = direction_of.directions(

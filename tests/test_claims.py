@@ -667,3 +667,17 @@ def test_a_denied_list_and_the_harms_of_cell_infusion(nlp, kb, tmp_path):
         ["maldifferentiation:no_effect"],  # ectopic tissue is maldifferentiation, not a tumour
         ["adverse events:harmful"],
     ]
+
+
+def test_early_and_late_arms(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MVs in ischaemia-reperfusion injury\n\n"
+        "In rats with ischaemia-reperfusion injury, renal TNF-α was lower after early MVs only.\n"
+        "In rats with ischaemia-reperfusion injury, MVs improved survival when given at reperfusion, but not when "
+        "delayed to 24 h.\n"
+        "In rats with ischaemia-reperfusion injury, MVs lowered renal TNF-α.\n",
+    )[1:]
+    assert [r["outcome_effects"] for r in rows] == [["tnf-alpha:mixed"], ["survival:mixed"], ["tnf-alpha:beneficial"]]

@@ -41,6 +41,13 @@ NEUTRAL_SURFACES = {"safety", "safety profile"}
 SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 OPEN_QUESTION = re.compile(r"\s*whether\b", re.I)  # a sentence that opens with "Whether"
+# an experiment that blocks a mediator and removes the therapy's effect
+BLOCKED_EFFECT = re.compile(
+    r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
+    r"-deficient|deficiency|siRNA|shRNA|deletion)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|"
+    r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+(?:the|these|this|its|their|much of)\b",
+    re.I,
+)
 # "..., but whether their products protect tubular cells is unknown"
 WHETHER_UNKNOWN = re.compile(
     r"\bwhether\b[^.;]{0,160}\b(?:is|are|remains?|was|were)\s+(?:still\s+|as\s+yet\s+)?(?:unknown|unclear|uncertain|"
@@ -465,6 +472,12 @@ def _claim_row(
     per_target, direction = direction_of.directions(
         text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
     )
+    if BLOCKED_EFFECT.search(text):
+        # "the HO-1 inhibitor abolished the reduction in creatinine afforded by the CM": the therapy's effect exists
+        # and depends on what was blocked; the outcome's direction is the therapy's, not the blockade's
+        per_target = [(t, "beneficial" if d == "harmful" else d) for t, d in per_target]
+        if direction == "harmful" or (direction == "mixed" and {d for _, d in per_target} == {"beneficial"}):
+            direction = "beneficial"
     if OPEN_QUESTION.match(text) or lexicon.open_question.search(text) or WHETHER_UNKNOWN.search(text):
         # "Whether X protects ... has not been established": a question, not a finding
         direction, per_target = "unclear", []

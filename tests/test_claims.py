@@ -681,3 +681,16 @@ def test_early_and_late_arms(nlp, kb, tmp_path):
         "In rats with ischaemia-reperfusion injury, MVs lowered renal TNF-α.\n",
     )[1:]
     assert [r["outcome_effects"] for r in rows] == [["tnf-alpha:mixed"], ["survival:mixed"], ["tnf-alpha:beneficial"]]
+
+
+def test_blocking_a_mediator_that_removes_the_effect(nlp, kb, tmp_path):
+    row = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "CM in glycerol injury\n\n"
+        "In mice with glycerol injury, the HO-1 inhibitor abolished the reduction in serum creatinine afforded by "
+        "the conditioned medium.\n",
+    )[-1]
+    # the effect exists and depends on HO-1: beneficial, not a harmful rise of creatinine
+    assert (row["effect_direction"], row["outcome_effects"]) == ("beneficial", ["serum creatinine:beneficial"])

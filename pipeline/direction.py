@@ -156,6 +156,8 @@ LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w
 CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)\b", re.I)
 IMMEDIATE_GAP = re.compile(
     r"\s*(?:levels?\s+|values?\s+|concentrations?\s+|activity\s+|scores?\s+)?"
+    # a time qualifier: "the peak rise in creatinine within 72 h was smaller"
+    r"(?:(?:within|at|on|by|after|over)\s+(?:the\s+first\s+)?(?:day\s+)?\d+(?:\s*(?:h|hours?|days?|weeks?|d))?\s+)?"
     r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
     re.I,
 )
@@ -474,6 +476,7 @@ def directions(
     targets = sorted(targets, key=lambda t: t.start)
     per_target: list[tuple[Target, str]] = []
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
+    listed_noun: tuple[re.Match, int] | None = None  # the change noun of the previous target of a list
     for index, target in enumerate(targets):
         lo, hi = _clause(text, target.start)
         if target.good == "safe":  # "MSCs were safe": no adverse events, unless denied ("not safe")
@@ -520,6 +523,9 @@ def directions(
             continue
         noun = CHANGE_NOUN.search(text[lo : target.start])
         noun_start = lo + noun.start() if noun else target.start
+        if noun is None and listed_noun and LIST_GAP.fullmatch(text[targets[index - 1].end : target.start]):
+            noun, noun_start = listed_noun  # "blunted the rise in BUN and urinary NGAL": NGAL's rise too
+        listed_noun = (noun, noun_start) if noun else None
         before = [
             e
             for e in found

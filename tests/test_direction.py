@@ -217,6 +217,15 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Two of eight sheep in the high-dose group died, whereas no deaths occurred in the other groups.",
             ({}, "harmful"),
         ),
+        # a change noun read through a time qualifier, and for every item of its list
+        (
+            "The peak rise in creatinine within 72 h was smaller with MSCs.",
+            ({"creatinine": "beneficial"}, "beneficial"),
+        ),
+        (
+            "Exosomes blunted the rise in BUN and urinary NGAL.",
+            ({"BUN": "beneficial", "NGAL": "beneficial"}, "beneficial"),
+        ),
         # a comparison of two treated arms that both protect
         ("MSCs outperform their EVs in protecting mice from AKI.", ({}, "beneficial")),
         # one negation over verbs joined by "or", across a parenthesis

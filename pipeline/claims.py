@@ -41,6 +41,11 @@ NEUTRAL_SURFACES = {"safety", "safety profile"}
 SAFE_SURFACES = {"safe", "safely", "well tolerated", "well-tolerated"}
 METHOD_CONFIDENCE = {"dictionary": 1.0, "compound": 0.95, "abbreviation": 0.95}
 OPEN_QUESTION = re.compile(r"\s*whether\b", re.I)  # a sentence that opens with "Whether"
+META_ANALYSIS = re.compile(
+    r"\bmeta-?analys[ie]s\b|\bsystematic review\b|\bstandardi[sz]ed mean difference\b|\bpooled (?:effect|analysis|"
+    r"estimate|SMD|data)\b",
+    re.I,
+)
 # an experiment that blocks a mediator and removes the therapy's effect
 BLOCKED_EFFECT = re.compile(
     r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
@@ -153,6 +158,10 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
                 m["claim_id"] = row["claim_id"]
         mentions.extend(flat)
     if review:
+        if META_ANALYSIS.search(document.text):
+            # a systematic review with pooled figures states its set-up (species, models, products) once, as a
+            # study does; a narrative review's sentences each rest on other studies and carry no context
+            apply_context(claims, own_types, kb.wider())
         for row in claims:
             row["study_type"] = "review_statement"
     else:

@@ -694,3 +694,19 @@ def test_blocking_a_mediator_that_removes_the_effect(nlp, kb, tmp_path):
     )[-1]
     # the effect exists and depends on HO-1: beneficial, not a harmful rise of creatinine
     assert (row["effect_direction"], row["outcome_effects"]) == ("beneficial", ["serum creatinine:beneficial"])
+
+
+def test_a_meta_analysis_states_its_set_up_once(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC-EVs in rodent AKI: a systematic review and meta-analysis\n\n"
+        "We searched three databases for controlled studies of MSC-EVs in rats or mice with acute kidney injury.\n"
+        "MSC-EVs reduced serum creatinine (standardized mean difference -2.1, 95% CI -2.6 to -1.7).\n",
+    )
+    # pooled findings carry the review's set-up, as a study's findings do; every row is a review statement
+    assert [(r["species"], r["injury_model"], r["study_type"]) for r in rows[1:]] == [
+        (["rat", "mouse"], ["acute kidney injury"], "review_statement"),
+        (["rat", "mouse"], ["acute kidney injury"], "review_statement"),
+    ]

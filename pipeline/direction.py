@@ -150,7 +150,14 @@ NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
 )
 # Targets in a list share the predicate that follows the list: "creatinine, urinary NGAL and cystatin C rose ...".
-LIST_GAP = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}", re.I)
+LIST_GAP = re.compile(
+    # "TNF-a and IL-6 mRNA and ED-1-positive macrophage infiltration": a measure noun may close an item
+    r"\s*(?:(?:mRNA|levels?|expression|activity|protein|concentrations?|scores?|staining)\s*)?"
+    r"(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}",
+    re.I,
+)
+# one item named twice: "ED-1-positive macrophage infiltration" (a marker, then the outcome it marks)
+SAME_ITEM = re.compile(r"-[\w-]*\s+(?:[\w-]+\s+)?")
 # A relative clause or modal between an outcome and a later cue: "immunomodulatory properties that may allow a
 # reduction in ..." does not predicate the outcome.
 CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)\b", re.I)
@@ -366,7 +373,8 @@ def _chain_end(text: str, targets: list[Target], index: int) -> int:
     for nxt in targets[index + 1 :]:
         if nxt.start < end:
             continue
-        if not LIST_GAP.fullmatch(text[end : nxt.start]):
+        gap = text[end : nxt.start]
+        if not (LIST_GAP.fullmatch(gap) or SAME_ITEM.fullmatch(gap)):
             break
         end = nxt.end
     return end
@@ -541,6 +549,11 @@ def directions(
         # "... tubular injury at 24 h, and 7-day survival rose": a verb right after the outcome is its predicate
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
+        own_cue = next(
+            (e for e in found if e.start <= target.start and target.end <= e.end and e.kind != "no_effect"), None
+        )
+        if own_cue is not None and own_cue.start == target.start:
+            chosen = own_cue  # a name that states its direction: "the antifibrotic effect", "profibrotic"
         if chosen is None:  # "improved survival" matched as one cue around the outcome
             chosen = next((e for e in found if e.start < target.end and target.start < e.end and not e.used), None)
         if noun:

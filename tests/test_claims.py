@@ -710,3 +710,20 @@ def test_a_meta_analysis_states_its_set_up_once(nlp, kb, tmp_path):
         (["rat", "mouse"], ["acute kidney injury"], "review_statement"),
         (["rat", "mouse"], ["acute kidney injury"], "review_statement"),
     ]
+
+
+def test_a_name_that_states_its_direction(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "WJ-MSCs in ischaemia-reperfusion injury\n\n"
+        "In rats with ischaemia-reperfusion injury, priming enhanced the antifibrotic effect of WJ-MSCs.\n"
+        "In rats with ischaemia-reperfusion injury, the profibrotic effect of high-dose MSCs was marked.\n"
+        "In dogs with ischaemia-reperfusion injury, MSCs gave an early functional benefit.\n",
+    )[1:]
+    assert [r["outcome_effects"] for r in rows] == [
+        ["fibrosis:beneficial"],
+        ["fibrosis:harmful"],
+        ["renal function:beneficial"],
+    ]

@@ -217,6 +217,11 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
             "Two of eight sheep in the high-dose group died, whereas no deaths occurred in the other groups.",
             ({}, "harmful"),
         ),
+        # a marker then the outcome it marks is one item of the list
+        (
+            "Renal NGAL and BUN mRNA and ED-1-positive creatinine fell with MSCs.",
+            ({"NGAL": "beneficial", "BUN": "beneficial", "creatinine": "beneficial"}, "beneficial"),
+        ),
         # a change noun read through a time qualifier, and for every item of its list
         (
             "The peak rise in creatinine within 72 h was smaller with MSCs.",

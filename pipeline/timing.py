@@ -89,7 +89,11 @@ def build_vocab(data: dict, blockers: Sequence[str] = ()) -> TimingVocab:
         delays=re.compile(rf"(?<![\w.]){delay_list}\s*{relation}{_EVENT}", flags),
         time=re.compile(rf"(?P<n>{number})\s*-?\s*(?P<u>{unit})(?![\w])", flags),
         within=re.compile(rf"\bwithin\s+(?:the\s+first\s+)?{time}\s+(?:of|after|following)\b{_EVENT}", flags),
-        day=re.compile(rf"\b(?:on|at|by)\s+day\s+(?P<d>\d+)\s*(?:(?:{after})\b|post-){_EVENT}", flags),
+        day=re.compile(
+            rf"\b(?:on|at|by)\s+days?\s+(?P<d>\d+)(?P<more>(?:\s*(?:,\s*(?:and|or)?|and|or)\s*\d+)*)\s*"
+            rf"(?:(?:{after})\b|post-){_EVENT}",
+            flags,
+        ),
         numbers=numbers,
         units={name: re.compile(rf"(?:{pattern})", flags) for name, pattern in data["units"].items()},
         at_injury=[re.compile(p, flags) for p in data["at_injury"]],
@@ -210,6 +214,12 @@ def find(text: str, vocab: TimingVocab, injury_spans: Sequence[tuple[int, int]] 
         if not _overlaps(taken, m.start(), m.end()) and beside_administration(m.start()):
             if not _is_therapy_event(text, m.start("event"), m.end("event"), vocab, injury_spans):
                 add(m.start(), m.end(), f"{int(m.group('d'))} d after injury")
+                more = re.findall(r"\d+", m.group("more"))
+                if more and re.search(r"\bor\b", m.group("more"), re.I):  # arms given on one day or another
+                    for day in more:
+                        add(m.start(), m.end(), f"{int(day)} d after injury")
+                elif more:  # "on days 3 and 6 after ...": one arm given twice
+                    repeated = repeated or text[m.start() : m.end("more")].strip().lower()
     for m in vocab.delays.finditer(text):
         if _overlaps(taken, m.start(), m.end()) or not beside_administration(m.start()):
             continue

@@ -92,6 +92,10 @@ def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
         ("Eight hours after the start of bacteraemia, MSCs were infused.", ["8 h after injury"]),
         ("MSCs were given i.v. 24 h post-CLP.", ["24 h after injury"]),
         ("MVs were injected on day 3 after glycerol.", ["3 d after injury"]),
+        ("Twenty-four hours later, mice were assigned to receive MSCs or PBS.", ["24 h after injury"]),
+        # a list of days: "and" is one arm given twice, "or" two arms
+        ("On days 3 and 6 after the first gentamicin dose, dogs received MSCs.", ["3 d after injury", "repeated"]),
+        ("MSCs were given on day 1 or 3 after cisplatin.", ["1 d after injury", "3 d after injury"]),
         # "later" counts from the injury named before it; two delays joined by "and" are one arm given twice
         ("Rats received glycerol and, 2 h later, ADSCs via the femoral vein.", ["2 h after injury"]),
         ("Mice received FA followed 24 h later by a tail-vein injection of exosomes.", ["24 h after injury"]),

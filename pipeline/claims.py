@@ -61,9 +61,8 @@ WHETHER_UNKNOWN = re.compile(
 )
 # a hedge on the mechanism only ("ameliorated AKI, possibly through NF-kB") leaves the result a finding
 MODAL_HEDGES = re.compile(
-    r"\b(may|might|could|potential(?:ly)?|promising|possibl[ey]|perhaps)\b"
-    r"(?<!possibly)(?<!perhaps)|\b(?:possibly|perhaps)\b(?!,?\s+(?:through|via|by|due to|owing to|because|in part|"
-    r"partly|mediated|involving))",
+    r"\b(?:may|might|could|potential(?:ly)?|promising|possible)\b|"
+    r"\b(?:possibly|perhaps)\b(?!,?\s+(?:through|via|by|due to|owing to|because|in part|partly|mediated|involving))",
     re.I,
 )
 SUGGEST_CONCLUSION = re.compile(

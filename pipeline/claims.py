@@ -473,7 +473,7 @@ def _claim_row(
         len(ARM_WORDS.findall(text)),
         len(parsed),
         len(routes),  # "subcapsular, but not intraperitoneal, MSCs"
-        2 * bool(levels) or len(levels),  # a "high dose" implies another: "reduced only in the high-dose group"
+        max(len(levels), 2) if levels else 0,  # a "high dose" implies another: "reduced only in the high-dose group"
         2 * bool(TIMING_ARM.search(text)),  # so does an "early" or "late" arm
         *numbered,
     )

@@ -77,7 +77,8 @@ CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
-    r"\bunlike\b|\bbut not (?:when|if|once)\b|"
+    r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome|counterparts?))\b|\bbut not (?:when|if|once)\b|"
     r"\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome|groups?))\b",
     re.I,

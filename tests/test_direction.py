@@ -205,6 +205,9 @@ def test_paired_values_read_against_the_control_arm(clause, expected):
         ),
         # another arm did not do the same
         ("KL-MSCs, unlike naive cells, lowered NGAL.", ({"NGAL": "mixed"}, "mixed")),
+        # ... not a comparison with other studies or with the controls
+        ("Unlike previous studies, we found that MSCs lowered NGAL.", ({"NGAL": "beneficial"}, "beneficial")),
+        ("Unlike vehicle-treated cells, MSC-treated cells had lower NGAL.", ({"NGAL": "beneficial"}, "beneficial")),
         ("The reductions in NGAL were not observed with EVs from silenced MSCs.", ({"NGAL": "mixed"}, "mixed")),
         # "without" over a hyphenated word; "not been reproduced"
         ("MSCs gave an early benefit without long-term protection.", ({}, "mixed")),

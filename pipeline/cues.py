@@ -186,6 +186,40 @@ def dose_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
+# Conditioned medium is dosed by volume or by its share of the culture medium: "200 µL of AD-MSC-CM", "MenSC-CM
+# (50% v/v)", "CM at 5%, 10%, 25% or 50%". A volume counts only before the medium it measures; a percentage only
+# with "v/v" or as the concentration the medium was given at.
+_MEDIUM = r"(?:[\w-]*CM|conditioned medi(?:um|a)|secretome|supernatants?)"
+_MEDIUM_VOLUME = re.compile(
+    rf"(?<![\w.])(\d+(?:\.\d+)?\s*(?:μl|µl|ul|ml|mL|μL|µL))\s+of\s+(?:[\w-]+\s+){{0,3}}?{_MEDIUM}\b"
+)
+_VV_SHARE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s*%\s*(?:\(v/v\)|v/v))", re.I)
+_MEDIUM_SHARES = re.compile(
+    rf"\b{_MEDIUM}[^.;]{{0,40}}?\b(?:at|with|containing)\s+"
+    r"((?:\d+(?:\.\d+)?\s*%\s*(?:,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+))*\d+(?:\.\d+)?\s*%)"
+    r"(?!\s*(?:of|reduction|decrease|increase|lower|higher))",
+    re.I,
+)
+
+
+def medium_doses(text: str) -> list[tuple[str, float, str]]:
+    """Doses of conditioned medium as (written, value, unit): volumes ("200 µL") and shares ("50% v/v")."""
+    found: list[tuple[str, float, str]] = []
+    written = [m.group(1) for m in _MEDIUM_VOLUME.finditer(text)] + [m.group(1) for m in _VV_SHARE.finditer(text)]
+    for m in _MEDIUM_SHARES.finditer(text):
+        written += [
+            s.group(0)
+            for s in re.finditer(r"\d+(?:\.\d+)?\s*%", m.group(1))
+            if not any(s.group(0) in w for w in written)
+        ]
+    found = []
+    for dose in written:
+        value, unit = dose_value(dose)
+        if value is not None:
+            found.append((dose, value, unit))
+    return found
+
+
 def doses(text: str) -> list[str]:
     """Dose expressions as written, once each: ``1 x 10^6 cells``, ``2x10(6) cells/kg``, ``30 ug``."""
     return list(dict.fromkeys(m.group(0).strip() for m in dose_matches(text)))
@@ -209,6 +243,8 @@ def parsed_doses(text: str) -> list[tuple[str, float, str]]:
             if unit and re.match(r"\s*\S+\s*(?:/|per)\s*kg\b", after):
                 unit += "/kg"
         found[written] = (written, value, unit)
+    for dose in medium_doses(text):
+        found.setdefault(dose[0], dose)
     return list(found.values())
 
 
@@ -246,7 +282,9 @@ _UNIT_NAMES = (
     ("ug", r"μg|µg|ug|mcg"),
     ("ng", r"ng"),
     ("EVs", r"EVs?|vesicles?|exosomes?|microvesicles?|MVs?"),
-    ("ml", r"m[lL]|μl|µl|ul"),
+    ("ul", r"μl|µl|ul|μL|µL|uL"),
+    ("ml", r"m[lL]"),
+    ("% v/v", r"%"),  # a share of conditioned medium in the culture medium
 )
 
 

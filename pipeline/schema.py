@@ -125,7 +125,12 @@ EVIDENCE = Table(
         Column("inherited", "list[str]", "fields filled from the context set earlier in the document"),
         Column("dose", "list[str]", "dose expressions as written"),
         Column("dose_value", "list[float]", "numeric value of each dose (2 x 10^6 -> 2000000.0), aligned with `dose`"),
-        Column("dose_unit", "list[str]", "unit of each dose: cells, cells/kg, ug, ug/kg, particles, ... ('' if none)"),
+        Column(
+            "dose_unit",
+            "list[str]",
+            "unit of each dose: cells, cells/kg, ug, ug/kg, particles, ml, ul, % v/v (conditioned medium), ... "
+            "('' if none)",
+        ),
         Column("route", "list[str]", "routes of administration", ROUTES),
         Column(
             "timing",

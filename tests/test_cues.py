@@ -166,3 +166,22 @@ def test_routes_under_the_capsule_and_vascular_words_before_a_tissue_name():
         "subcapsular",
         "intra-arterial",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mice received 200 µL of AD-MSC-CM through the tail vein.", [("200 µL", 200.0, "ul")]),
+        ("Rats received 0.5 mL of concentrated conditioned medium.", [("0.5 mL", 0.5, "ml")]),
+        ("Cells were exposed to MenSC-CM or HI-CM (both at 50% v/v).", [("50% v/v", 50.0, "% v/v")]),
+        (
+            "HK-2 cells were treated with UC-MSC-CM at 5%, 10% or 25% for 24 h.",
+            [("5%", 5.0, "% v/v"), ("10%", 10.0, "% v/v"), ("25%", 25.0, "% v/v")],
+        ),
+        # a result or the vehicle's volume is no dose
+        ("CM reduced apoptosis by 46% and 39%.", []),
+        ("Rats received 50% glycerol (8 mL/kg) and 150 μL PBS.", []),
+    ],
+)
+def test_doses_of_conditioned_medium(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert cues.parsed_doses(text) == expected

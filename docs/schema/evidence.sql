@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS "evidence" (
     "inherited" TEXT NOT NULL, -- list[str], items joined by ';': fields filled from the context set earlier in the document
     "dose" TEXT NOT NULL, -- list[str], items joined by ';': dose expressions as written
     "dose_value" TEXT NOT NULL, -- list[float], items joined by ';': numeric value of each dose (2 x 10^6 -> 2000000.0), aligned with `dose`
-    "dose_unit" TEXT NOT NULL, -- list[str], items joined by ';': unit of each dose: cells, cells/kg, ug, ug/kg, particles, ... ('' if none)
+    "dose_unit" TEXT NOT NULL, -- list[str], items joined by ';': unit of each dose: cells, cells/kg, ug, ug/kg, particles, ml, ul, % v/v (conditioned medium), ... ('' if none)
     "route" TEXT NOT NULL, -- list[str], items joined by ';': routes of administration
     "timing" TEXT NOT NULL, -- list[str], items joined by ';': timing relative to the injury: before injury, at injury, `<N> <unit> after injury`, after injury, repeated
     "timing_text" TEXT NOT NULL, -- list[str], items joined by ';': the timing phrases as written, lower-case

@@ -242,9 +242,12 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
         if _new_setup(stated, context, row["claim_type"], wider):
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
+            if "injury_model" in own and "injury_model" in context:
+                if set(own["injury_model"]) < set(context["injury_model"][0]):
+                    # a model restated inside the context's ("kidney injury" under cisplatin): the context's models
+                    own.pop("injury_model")
+                    stated.pop("injury_model", None)
             _inherit(row, own, context)  # an endpoint sentence keeps the conditions it names
-            if "injury_model" not in own:  # a model restated inside the context's: the context's models
-                stated.pop("injury_model", None)
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
                 if field == "injury_model" and field in context:
@@ -289,10 +292,6 @@ def _inherit(row: dict, stated: dict, context: dict) -> None:
     inherited = []
     same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("cell_product", ([],))[0])
     for field in CONTEXT_FIELDS:
-        if field == "injury_model" and field in stated and field in context:
-            # a model restated inside the context's ("kidney injury" under cisplatin): the context's models
-            if set(stated[field]) < set(context[field][0]):
-                stated.pop(field)
         if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
             continue
         values, extra = context[field]

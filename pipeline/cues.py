@@ -204,7 +204,6 @@ _MEDIUM_SHARES = re.compile(
 
 def medium_doses(text: str) -> list[tuple[str, float, str]]:
     """Doses of conditioned medium as (written, value, unit): volumes ("200 µL") and shares ("50% v/v")."""
-    found: list[tuple[str, float, str]] = []
     written = [m.group(1) for m in _MEDIUM_VOLUME.finditer(text)] + [m.group(1) for m in _VV_SHARE.finditer(text)]
     for m in _MEDIUM_SHARES.finditer(text):
         written += [
@@ -212,12 +211,8 @@ def medium_doses(text: str) -> list[tuple[str, float, str]]:
             for s in re.finditer(r"\d+(?:\.\d+)?\s*%", m.group(1))
             if not any(s.group(0) in w for w in written)
         ]
-    found = []
-    for dose in written:
-        value, unit = dose_value(dose)
-        if value is not None:
-            found.append((dose, value, unit))
-    return found
+    parsed = [(dose, *dose_value(dose)) for dose in written]
+    return [(dose, value, unit) for dose, value, unit in parsed if value is not None]
 
 
 def doses(text: str) -> list[str]:

@@ -75,12 +75,14 @@ PURPOSE_BEFORE = re.compile(
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+# a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
+_PRODUCT_NOUN = r"[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome)"
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome|counterparts?))\b|\bbut not (?:when|if|once)\b|"
+    rf"(?:{_PRODUCT_NOUN}|counterparts?)\b|\bbut not (?:when|if|once)\b|"
     r"\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome|groups?))\b",
+    rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_PRODUCT_NOUN}|groups?)\b",
     re.I,
 )
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
@@ -125,7 +127,7 @@ CHANGE_NOUN = re.compile(
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
 # "restored only by the high dose", "reduced by control cells only"
-_ARM_NOUN = r"(?:groups?|arms?|doses?|[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome))"
+_ARM_NOUN = rf"(?:groups?|arms?|doses?|{_PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
     rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",

@@ -66,10 +66,15 @@ class KnowledgeBase:
     def spelling_variants(self, term: str) -> set[str]:
         """``term`` in both spellings of each stem it contains ("tumour necrosis factor" <-> "tumor ...")."""
         forms = {term}
-        for british, american in self.spellings:
-            for old, new in ((british, american), (american, british)):
-                forms |= {re.sub(rf"(?<![a-z]){re.escape(old)}", new, f) for f in forms}
+        for stem, other in self._spelling_rules():
+            forms |= {stem.sub(other, f) for f in forms}
         return forms
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one KB object per process, cached for its lifetime
+    def _spelling_rules(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """Each stem at the start of a word, compiled once, with the stem of the other spelling."""
+        pairs = [p for british, american in self.spellings for p in ((british, american), (american, british))]
+        return tuple((re.compile(rf"(?<![a-z]){re.escape(old)}"), new) for old, new in pairs)
 
     @lru_cache(maxsize=1)  # noqa: B019 - one KB object per process, cached for its lifetime
     def wider(self) -> dict[str, frozenset[str]]:

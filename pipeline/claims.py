@@ -98,6 +98,16 @@ SPECIES_OF_CELLS = re.compile(
     r"(?:\s+[\w-]+){0,3}?\s+(?:cells|cell line|fibroblasts|podocytes|epithelium|monolayers?)\b", re.I
 )
 STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
+# "BUN followed the same pattern", "Similar results were obtained for NGAL": the outcome moved as the one before it
+SAME_AS_BEFORE = re.compile(
+    r"\b(?:followed|showed|displayed|exhibited|had|mirrored|paralleled)\s+(?:the\s+|a\s+)?(?:same|similar|"
+    r"identical|parallel)\s+(?:pattern|trend|course|profile|changes?|time[- ]course|direction)\b|"
+    r"\b(?:changed|moved|behaved|responded)\s+(?:in parallel|similarly|likewise|in the same (?:way|direction))\b|"
+    r"^\s*(?:similar|the same|comparable)\s+(?:results|changes|effects|findings|trends|patterns)\s+(?:were|was)\s+"
+    r"(?:observed|seen|found|obtained|noted|recorded)\b|"
+    r"\b(?:paralleled|mirrored)\s+(?:these|those|this|the)\s+(?:changes|results|findings|effects?)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -156,6 +166,7 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             for m in flat:
                 m["claim_id"] = row["claim_id"]
         mentions.extend(flat)
+    _same_as_before(claims)
     if review:
         if META_ANALYSIS.search(document.text):
             # a systematic review with pooled figures states its set-up (species, models, products) once, as a
@@ -199,6 +210,26 @@ ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text
 # outcomes: they do not change the set-up that later sentences inherit.
 ENDPOINTS = re.compile(r"\b(?:end-?points?|outcome measures?)\b", re.I)
 SETS_CONTEXT = ("aim", "method", "finding")
+
+
+def _same_as_before(rows: list[dict]) -> None:
+    """A sentence that says its outcomes moved as in the finding before it ("Blood urea nitrogen followed the same
+    pattern") is a finding with that finding's direction ("similar" is no comparison of arms here)."""
+    previous: dict | None = None
+    for row in rows:
+        if (
+            previous is not None
+            and row["outcomes"]
+            and row["effect_direction"] in ("unclear", "no_effect")
+            and SAME_AS_BEFORE.search(row["sentence"])
+            and not direction_of.non_significant(row["sentence"])
+        ):
+            effect = previous["effect_direction"]
+            row["claim_type"] = "finding"
+            row["effect_direction"] = effect
+            row["outcome_effects"] = [f"{name}:{effect}" for name in row["outcomes"]]
+        if row["claim_type"] == "finding" and row["effect_direction"] != "unclear":
+            previous = row
 
 
 def _opening_is_background(rows: list[dict]) -> None:
@@ -673,7 +704,8 @@ STIMULUS_AFTER = re.compile(
 )
 MANIPULATED_AFTER = re.compile(
     r"^(?:-|\s+)(?:silenced|silencing|knockdown|knock-down|knocked\s+down|deficient|depleted|knockout|null|inhibition|"
-    r"blockade|neutrali[sz]ation|inhibitors?|antagonists?|siRNA|shRNA|overexpressing)\b|"
+    r"blockade|neutrali[sz]ation|inhibitors?|antagonists?|siRNA|shRNA|overexpressing|over-?expression|"
+    r"transfection|transduction|gene\s+transfer)\b|"
     r"^[^.;]{0,30}?\bhad\s+been\s+(?:knocked\s+down|silenced|deleted|depleted)",
     re.I,
 )

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pipeline import cues
 
 THERAPY_WORDS = re.compile(
-    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|groups?|arms?|"
-    r"placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
+    r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|cell types?|"
+    r"groups?|arms?|placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
     re.I,
 )
 NEGATED_BEFORE = re.compile(
@@ -133,6 +133,16 @@ ONLY_ARM = re.compile(
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
     re.I,
 )
+# "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
+IMPLIED_ARM = re.compile(
+    r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
+    r"highest|low|lower|lowest|early|late|delayed|naive|unmodified|primed|preconditioned|control\s+(?:cells|MSCs?|"
+    r"EVs?))\b",
+    re.I,
+)
+# "..., whereas N-MSCs reduced only TNF-a", "but vector-BMSCs reduced TNF-a only": the other arm changed some of
+# the outcomes named before, not the rest
+OTHER_ARM_ONLY = re.compile(r"\b(?:whereas|while|but)\b(?![^.;]*\bnot\b)[^.;]*?\bonly\b[^.;]*", re.I)
 # "reduced fibrosis in some studies but not in others", "in some studies [15] and not in others": they disagree
 SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:others|all)\b", re.I)
 # "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
@@ -449,6 +459,27 @@ def _through_change(text: str, noun: re.Match, noun_start: int, before: list[Eve
     return cue
 
 
+def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tuple[Target, str]]:
+    """ "H-MSCs lowered KIM-1, NGAL and TNF-a, whereas N-MSCs reduced only TNF-a": the outcomes before the clause
+    that the other arm did not change differ by arm (mixed)."""
+    for m in OTHER_ARM_ONLY.finditer(text):
+        named = {
+            t.name
+            for t, _ in per_target
+            if m.start() <= t.start < m.end()
+            and (
+                re.match(r"\s+only\b", text[t.end :])
+                or re.search(r"\bonly\s+(?:(?:the|its|their|renal|serum|urinary)\s+)?$", text[m.start() : t.start])
+            )
+        }
+        if named:
+            per_target = [
+                (t, "mixed" if t.end <= m.start() and t.name not in named and d in ("beneficial", "harmful") else d)
+                for t, d in per_target
+            ]
+    return per_target
+
+
 def _reading(event: Event, target: Target) -> str:
     if event.kind in ("up", "down"):
         return "beneficial" if event.kind == target.good else "harmful"
@@ -579,7 +610,10 @@ def directions(
         chosen.used = True
         reading = _reading(chosen, target)
         if reading in ("beneficial", "harmful") and (
-            ((arms >= 2 or BOTH.search(text)) and ONLY_ARM.search(text, lo, hi))
+            (
+                (only := ONLY_ARM.search(text, lo, hi))
+                and (arms >= 2 or BOTH.search(text) or IMPLIED_ARM.search(only.group(0)))
+            )
             or _disagree_after(text, target, targets[index + 1 :])
             or ARM_CONTRAST.search(text)
         ):
@@ -587,6 +621,7 @@ def directions(
             # in others"
             reading = "mixed"
         per_target.append((target, reading))
+    per_target = _other_arm_only(text, per_target)
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if arms >= 2:
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against

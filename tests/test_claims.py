@@ -727,3 +727,43 @@ def test_a_name_that_states_its_direction(nlp, kb, tmp_path):
         ["fibrosis:harmful"],
         ["renal function:beneficial"],
     ]
+
+
+def test_an_outcome_that_moved_as_the_one_before(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in folic acid nephropathy\n\n"
+        "Mice with folic acid nephropathy received UC-MSCs or BM-MSCs.\n"
+        "On day 4 after folic acid, both cell types reduced blood urea nitrogen to a similar extent.\n"
+        "Serum creatinine was lower with BM-MSCs than with vehicle, whereas UC-MSCs did not lower it.\n"
+        "Urinary NGAL followed the same pattern.\n"
+        "Similar results were obtained for urinary KIM-1.\n"
+        "Proteinuria was similar in all groups (P = 0.41).\n",
+    )[2:]
+    assert [(r["claim_type"], r["effect_direction"], r["outcome_effects"]) for r in rows] == [
+        ("finding", "beneficial", ["blood urea nitrogen:beneficial"]),
+        ("finding", "mixed", ["serum creatinine:mixed"]),
+        ("finding", "mixed", ["ngal:mixed"]),
+        ("finding", "mixed", ["kim-1:mixed"]),
+        ("finding", "no_effect", ["proteinuria:no_effect"]),
+    ]
+
+
+def test_another_arm_that_changed_only_some_outcomes(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Hypoxic MSCs in sepsis\n\n"
+        "Rats with caecal ligation and puncture received hypoxic MSCs (H-MSCs) or normoxic MSCs (N-MSCs).\n"
+        "H-MSCs lowered urinary NGAL, renal TNF-α and tubular apoptosis, whereas N-MSCs reduced only TNF-α.\n"
+        "IL-10-MSCs lowered serum creatinine and renal IL-6, whereas vector-MSCs reduced serum creatinine only.\n"
+        "Both products reduced BUN, but only H-MSCs reduced NGAL.\n",
+    )[2:]
+    assert [r["outcome_effects"] for r in rows] == [
+        ["ngal:mixed", "tnf-alpha:beneficial", "apoptosis:mixed"],
+        ["serum creatinine:beneficial", "il-6:mixed"],
+        ["blood urea nitrogen:beneficial", "ngal:mixed"],
+    ]

@@ -130,6 +130,19 @@ def test_directions(text, expected):
         ("Creatinine was reduced by EVs but not by MSCs.", 1, ({"creatinine": "beneficial"}, "mixed")),
         # two arms that agree
         ("MSCs and EVs both lowered creatinine.", 2, ({"creatinine": "beneficial"}, "beneficial")),
+        # an arm named by its route implies another one, even when the sentence names one arm
+        ("NGAL and BUN were reduced only in the intravenous group.", 1, ({"NGAL": "mixed", "BUN": "mixed"}, "mixed")),
+        (
+            "NGAL and BUN were reduced only in the treated group.",
+            1,
+            ({"NGAL": "beneficial", "BUN": "beneficial"}, "beneficial"),
+        ),
+        # a manipulation that enhances the therapy's effect on the outcomes
+        (
+            "Preconditioning enhanced the effect of MSCs on GFR but did not improve survival.",
+            1,
+            ({"GFR": "beneficial", "survival": "no_effect"}, "mixed"),
+        ),
     ],
 )
 def test_outcomes_differ_by_arm(text, arms, expected):
@@ -336,7 +349,9 @@ def test_changes_statistics_and_arms(text, expected):
         # another arm did not do it: "only by the high dose", "by control cells only" (two arms named)
         ("NGAL was restored only by the high dose.", 2, (), ({"NGAL": "mixed"}, "mixed")),
         ("NGAL was reduced by control cells only.", 2, (), ({"NGAL": "mixed"}, "mixed")),
-        ("NGAL was reduced by control cells only.", 1, (), ({"NGAL": "beneficial"}, "beneficial")),
+        # "control cells" (or a route, a dose level, a time) names an arm by how it differs from another
+        ("NGAL was reduced by control cells only.", 1, (), ({"NGAL": "mixed"}, "mixed")),
+        ("NGAL was reduced by these cells only.", 1, (), ({"NGAL": "beneficial"}, "beneficial")),
         # "dampened" lowers; a cue with no outcome of the lexicon still counts in the summary
         ("MSCs dampened NGAL but failed to improve GFR.", 1, (), ({"NGAL": "beneficial", "GFR": "no_effect"}, "mixed")),
         (

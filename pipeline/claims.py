@@ -88,7 +88,7 @@ NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(
 DOSE_LEVELS = re.compile(r"\b(low|lower|lowest|high|higher|highest|middle|intermediate|medium)[- ]doses?\b", re.I)
 # a time of giving named as an arm: "early MVs ..., whereas late MVs", "lower after early MVs only"
 TIMING_ARM = re.compile(
-    r"\b(?:early|late|delayed|immediate)[- ](?:[\w-]*(?:MSCs?|EVs?|MVs?|exosomes?|Exos?|cells|CM|secretome)|"
+    r"\b(?:early|late|delayed|immediate)[- ](?:[\w-]*(?:SCs?|EVs?|MVs?|exosomes?|Exos?|cells|CM|secretome)|"
     r"treatment|administration|injection|infusion|group)\b",
     re.I,
 )
@@ -463,6 +463,12 @@ def _claim_row(
                 good = "down"  # "the safety of high doses is unknown" reports no adverse event
             elif good == "absent" and ent.text.lower() in SAFE_SURFACES:
                 good = "safe"  # "the infusion was safe": no adverse events (unless denied)
+            if (
+                good
+                and RATIO_DENOMINATOR.match(text, ent.end_char - start)
+                and text[: ent.start_char - start].endswith("/")
+            ):
+                good = ""  # "decreased the Bax/Bcl-2 ratio": the ratio moves with its numerator
             mediator = concept.category == "mediator"
             if good and mediator and _manipulated(text, ent.start_char - start, ent.end_char - start):
                 good = ""  # "silencing of Nrf2 abolished their protective effect": the experiment, not the therapy
@@ -479,7 +485,7 @@ def _claim_row(
         scores.append(_mention_confidence(ent))
 
     negated = _negated(text, lexicon)
-    hedged = bool(lexicon.hedge.search(text))
+    hedged = bool(lexicon.hedge.search(NOT_A_HEDGE.sub("", text)))
     injury_spans = tuple(
         (e.start_char - start, e.end_char - start)
         for e in ents
@@ -516,6 +522,8 @@ def _claim_row(
         per_target = [(t, "beneficial" if d == "harmful" else d) for t, d in per_target]
         if direction == "harmful" or (direction == "mixed" and {d for _, d in per_target} == {"beneficial"}):
             direction = "beneficial"
+    if not values["cell_product"] and NO_TREATMENT.search(text):
+        direction, per_target = "unclear", []  # "no pharmacological therapy has proven effective" is no result
     if OPEN_QUESTION.match(text) or lexicon.open_question.search(text) or WHETHER_UNKNOWN.search(text):
         # "Whether X protects ... has not been established": a question, not a finding
         direction, per_target = "unclear", []
@@ -775,6 +783,26 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
 
 
 #: Labelled sections of structured abstracts (lower-case labels, pipeline.documents) and the role they give.
+RATIO_DENOMINATOR = re.compile(r"\s*(?:mRNA\s+|protein\s+|expression\s+)?ratios?\b", re.I)
+# "mitochondrial membrane potential": a measured quantity, not a hedge
+NOT_A_HEDGE = re.compile(
+    r"\b(?:membrane|mitochondrial|action|zeta|redox|electrical|transmembrane)\s+potentials?\b|"
+    r"\bpotential\s+(?:differences?|gradients?)\b",
+    re.I,
+)
+TRAILING_READING = re.compile(r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;", re.I)
+# "no pharmacological therapy has proven effective", "treatment options remain limited": the field's need
+NO_TREATMENT = re.compile(
+    r"\b(?:no|few|lack of|absence of)\s+(?:(?:effective|specific|approved|proven|pharmacological|definitive|curative|"
+    r"targeted|available|established)\s+){0,2}(?:therap(?:y|ies)|treatments?|drugs?|interventions?|options?|agents?)\s+"
+    r"(?:has|have|is|are|exists?|were|was|to)\b|\b(?:therapeutic|treatment) options\s+(?:are|remain)\s+limited\b|"
+    r"\bthere (?:is|are|remains?) no\s+(?:[\w-]+\s+){0,2}(?:therap(?:y|ies)|treatments?|cure)\b",
+    re.I,
+)
+# "We therefore examined whether", "we then assessed": an adverb between "we" and the verb of an aim
+WE_ADVERB = re.compile(
+    r"\bwe\s+(?:therefore|thus|hence|here|now|then|further|also|first|next|additionally|specifically)\s+", re.I
+)
 BACKGROUND_SECTIONS = {"background", "introduction", "rationale"}
 AIM_SECTIONS = {"objective", "objectives", "aim", "aims", "purpose"}
 RESULT_SECTIONS = {"result", "results", "findings"}
@@ -794,16 +822,23 @@ METHOD_SECTIONS = {
 }
 
 
+def _main_clause(text: str) -> str:
+    """The sentence before a trailing reading of it ("..., suggesting that the window may be narrow") or a second
+    clause after a semicolon: a hedge there leaves the result a finding."""
+    m = TRAILING_READING.search(text)
+    return text[: m.start()] if m and m.start() >= 20 else text
+
+
 def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, section: str = "") -> str:
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
     a direction, Results a finding (or a hypothesis); otherwise cues decide."""
-    if lexicon.aim.search(text) or text.rstrip().endswith("?"):
+    if lexicon.aim.search(WE_ADVERB.sub("we ", text)) or text.rstrip().endswith("?"):
         return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
     if section in AIM_SECTIONS:  # "Aims: MVs protect the kidney in several models. We examined whether ..."
         return "background" if direction != "unclear" else "aim"
     if section in BACKGROUND_SECTIONS:
-        return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "background"
+        return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "background"
     if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading
         return "hypothesis"
     if section in METHOD_SECTIONS and direction == "unclear":
@@ -811,9 +846,9 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     if ENDPOINT_DEFINITION.search(text) and not RESULT_NUMBERS.search(text):
         return "method"
     if section in RESULT_SECTIONS:
-        return "hypothesis" if hedged and MODAL_HEDGES.search(text) else "finding"
+        return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "finding"
     if direction != "unclear":
-        if hedged and MODAL_HEDGES.search(text):
+        if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", _main_clause(text))):
             return "hypothesis"
         return "finding"
     if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):

@@ -30,12 +30,21 @@ NEGATED_BEFORE = re.compile(
 )
 # "more effectively", "more than unmodified cells": a comparative of degree after a change verb
 DEGREE_WORDS = re.compile(r"more|less|greater", re.I)
+CHANGE_WAS_BEFORE = re.compile(
+    r"\b(?:reductions?|decreases?|increases?|improvements?|effects?|benefits?|protection|changes?|differences?)\s+"
+    r"(?:was|were|is|are)\s+(?:\w+ly\s+)?$",
+    re.I,
+)
 DEGREE_AFTER = re.compile(r"\s+(?:effective(?:ly)?|efficient(?:ly)?|potent(?:ly)?|strongly|markedly|than\b)", re.I)
 # "Neither X nor Y improved", "Thus, neither MSCs nor their EVs improved": "neither" opens the clause of the cue
 NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", re.I)
-# "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms
+# "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms (matched at
+# a position: no "^", which would only match at the start of the text)
 ABOUT_CONTROLS = re.compile(
-    r"^[^,;.]{0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?(?:other|control|vehicle|placebo|untreated|sham|PBS)\b", re.I
+    # not a comparison with them: "comparable to those of vehicle-treated animals"
+    r"(?:(?!\b(?:to|with|than|versus|vs)\b)[^,;.]){0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?"
+    r"(?:other|control|vehicle|placebo|untreated|sham|PBS)\b",
+    re.I,
 )
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
 RESTRICTED = re.compile(
@@ -75,8 +84,10 @@ PURPOSE_BEFORE = re.compile(
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+# "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
+DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
-_PRODUCT_NOUN = r"[\w-]*(?:MSCs?|EVs?|exosomes?|cells|CM|MVs?|secretome)"
+_PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, ...
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
@@ -215,14 +226,20 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     def add(match: re.Match, kind: str) -> None:
         if any(s <= match.start() < e for s, e in blocked):
             return
-        if kind in ("up", "down") and DEGREE_AFTER.match(text, match.end()) and DEGREE_WORDS.fullmatch(match.group(0)):
-            return  # "reduced apoptosis more than unmodified cells", "more effectively than": a degree, not a change
+        if DEGREE_WORDS.fullmatch(match.group(0)) and (
+            DEGREE_AFTER.match(text, match.end()) or CHANGE_WAS_BEFORE.search(text, 0, match.start())
+        ):
+            # "reduced apoptosis more than unmodified cells", "more effectively than", "the reduction was greater
+            # after early injection": a degree, not a change
+            return
         if (
             kind != "harmful"
             and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
             and not MODAL.search(text[: match.start()])
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
+        if DISEASE_STATE_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
+            return  # "when serum creatinine had risen more than twofold, mice were randomized": the injury's course
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
         negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or NEITHER_BEFORE.search(
@@ -340,6 +357,8 @@ def _compared_rates(clause: str) -> str:
         return "up"
     if all(v < reference for v in treated):
         return "down"
+    if any(v != reference for v in treated):
+        return "mixed"  # "25% with PBS, 58% with ADMSCs and 25% with CM": the arms differ
     return ""
 
 
@@ -481,6 +500,8 @@ def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tup
 
 
 def _reading(event: Event, target: Target) -> str:
+    if event.kind == "mixed":
+        return "mixed"
     if event.kind in ("up", "down"):
         return "beneficial" if event.kind == target.good else "harmful"
     return event.kind
@@ -574,7 +595,12 @@ def directions(
             if lo <= e.start and e.end <= noun_start and target.start - e.end <= 100 and id(e) not in passive_used
         ]
         after = [e for e in found if tail <= e.start < hi and e.start - tail <= 80]
-        passive = after and PASSIVE_GAP.search(text[tail : after[0].start])
+        # "... decreased the Bax/Bcl-2 ratio, and renal HGF protein was higher": the predicate of a later target
+        passive = (
+            after
+            and PASSIVE_GAP.search(text[tail : after[0].start])
+            and not any(tail <= t.start < after[0].start for t in targets[index + 1 :])
+        )
         # A cue after the target (or after the list it ends) reads it only as its predicate: passive ("creatinine
         # was reduced") or close ("creatinine fell"), not across a clause ("... in dogs, and these increases were
         # blunted").
@@ -583,6 +609,8 @@ def directions(
         # "... tubular injury at 24 h, and 7-day survival rose": a verb right after the outcome is its predicate
         immediate = after and IMMEDIATE_GAP.fullmatch(gap)
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
+        if passive and tail > target.end and before and MODIFIER_GAP.fullmatch(text[before[-1].end : target.start]):
+            chosen = before[-1]  # "MSCs decreased NGAL, and GFR was higher": the verb right before it, not the list's
         own_cue = next(
             (e for e in found if e.start <= target.start and target.end <= e.end and e.kind != "no_effect"), None
         )

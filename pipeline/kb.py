@@ -42,6 +42,8 @@ class Concept:
     cell_free: bool = False  # a product made by cells (EVs, conditioned medium): "MSC-EVs" gives EVs, not MSCs
     agent: bool = False  # an injury model given as a substance (cisplatin, glycerol): it can have a route
     broader: tuple[str, ...] = ()  # concept ids of wider conditions: CLP -> sepsis -> acute kidney injury
+    # a name split by its details: ("hypoxia", "reoxygenation") in "hypoxia (1% O2) for 24 h followed by reoxygenation"
+    split_forms: tuple[tuple[str, str], ...] = ()
     definition: str = ""
 
 
@@ -147,6 +149,7 @@ def _load_kb(kb_dir: str) -> KnowledgeBase:
                 cell_free=bool(record.get("cell_free", False)),
                 agent=bool(record.get("agent", False)),
                 broader=tuple(record.get("broader", ())),
+                split_forms=tuple((str(a), str(b)) for a, b in record.get("split_forms", ())),
                 definition=record.get("definition", "") or "",
             )
         except KeyError as exc:

@@ -767,3 +767,27 @@ def test_another_arm_that_changed_only_some_outcomes(nlp, kb, tmp_path):
         ["serum creatinine:beneficial", "il-6:mixed"],
         ["blood urea nitrogen:beneficial", "ngal:mixed"],
     ]
+
+
+def test_split_names_ratios_trailing_readings_and_the_fields_need(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Exosomes in tubular cells\n\n"
+        "Sepsis is the leading cause of acute kidney injury, and no pharmacological therapy has proven effective.\n"
+        "We therefore examined whether exosomes protect tubular cells.\n"
+        "Human HK-2 cells were subjected to 24 h of hypoxia (1% O2) followed by 6 h of reoxygenation and treated with "
+        "exosomes.\n"
+        "Exosomes preserved the mitochondrial membrane potential and decreased the Bax/Bcl-2 ratio.\n"
+        "Exosomes did not reduce apoptosis, suggesting that a longer exposure may be needed.\n",
+    )[1:]
+    assert [(r["claim_type"], r["effect_direction"], r["hedged"]) for r in rows] == [
+        ("background", "unclear", False),
+        ("aim", "unclear", False),
+        ("method", "unclear", False),
+        ("finding", "beneficial", False),
+        ("finding", "no_effect", True),
+    ]
+    assert rows[2]["injury_model"] == ["hypoxia/reoxygenation"]
+    assert rows[3]["mediators"] == ["bax", "bcl-2"]

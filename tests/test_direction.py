@@ -132,6 +132,32 @@ def test_directions(text, expected):
         ("MSCs and EVs both lowered creatinine.", 2, ({"creatinine": "beneficial"}, "beneficial")),
         # an arm named by its route implies another one, even when the sentence names one arm
         ("NGAL and BUN were reduced only in the intravenous group.", 1, ({"NGAL": "mixed", "BUN": "mixed"}, "mixed")),
+        # a statement about the other groups is about the controls; a comparison with them is not
+        (
+            "Three of 12 rats given MSCs died, whereas no mortality occurred in the other groups.",
+            1,
+            ({}, "harmful"),
+        ),
+        (
+            "NGAL and BUN were comparable to those of vehicle-treated animals.",
+            1,
+            ({"NGAL": "no_effect", "BUN": "no_effect"}, "no_effect"),
+        ),
+        # rates on both sides of the control arm differ by arm
+        ("Survival was 25% with PBS, 58% with MSCs and 25% with CM.", 2, ({"survival": "mixed"}, "mixed")),
+        # the injury's course in a time clause; a degree of a change named before
+        ("When creatinine had risen twofold, mice were randomized to EVs or PBS.", 1, ({}, "unclear")),
+        (
+            "Both schedules reduced BUN, although the reduction was greater after early injection.",
+            2,
+            ({"BUN": "beneficial"}, "beneficial"),
+        ),
+        # a later target's predicate is not read for an earlier one
+        (
+            "MSCs decreased NGAL, and renal GFR was higher in this group.",
+            1,
+            ({"NGAL": "beneficial", "GFR": "beneficial"}, "beneficial"),
+        ),
         (
             "NGAL and BUN were reduced only in the treated group.",
             1,

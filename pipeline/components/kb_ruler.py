@@ -38,6 +38,7 @@ for _name, _default in (
     Span.set_extension(_name, default=_default, force=True)
 
 _SPLIT_COMPOUND = re.compile(r"[-/]")
+_CLAUSE_END = re.compile(r"[.;]\s|[.;]$")
 # unknown short labels before a known product ("H-MSCs" hypoxic, "KL-MSCs" klotho-overexpressing, "IL-10-BMSCs",
 # "vector-BMSCs"); not a negating prefix ("non-MSCs")
 _MODIFIER_LABEL = re.compile(r"(?!(?:non|anti|pre|post)$)[A-Za-z0-9]{1,6}", re.I)
@@ -79,6 +80,12 @@ class KBRuler:
         self.source_cues = tuple(json.loads(cues_path.read_text(encoding="utf-8"))["cues"])
         self.parts = kb.parts
         self.vocab = nlp.vocab
+        # first word -> (second word, concept): "hypoxia ... followed by reoxygenation" names hypoxia/reoxygenation
+        self.split_forms = {
+            first.lower(): (second.lower(), concept.concept_id)
+            for concept in kb.concepts.values()
+            for first, second in concept.split_forms
+        }
 
     # ------------------------------------------------------------------------------------------ matching
 
@@ -94,6 +101,7 @@ class KBRuler:
                 found = self._decompose(token.text)
                 if found:
                     candidates.append((doc[token.i : token.i + 1], found[0], "compound", found[1]))
+        candidates += self._split_forms(doc)
         for span in doc.spans.get("ner", []):
             candidates.append((span, (), f"ner:{span.label_}", ""))
         candidates = self._with_abbreviations(doc, candidates)
@@ -131,6 +139,20 @@ class KBRuler:
             ent._.evidence_method = method
             ent._.evidence_origin = origin
         return doc
+
+    def _split_forms(self, doc: Doc) -> list[tuple[Span, tuple[str, ...], str, str]]:
+        """The first word of a split name, when its second word follows in the same sentence and clause ("24 h of
+        hypoxia (1% O2) followed by 6 h of reoxygenation"); not a word inside a compound ("hypoxia-inducible")."""
+        found = []
+        for token in doc:
+            entry = self.split_forms.get(token.lower_)
+            if entry is None or (token.i + 1 < len(doc) and doc[token.i + 1].text in "-/"):
+                continue
+            window = doc.text[token.idx + len(token.text) : token.idx + len(token.text) + 100]
+            stop = _CLAUSE_END.search(window)
+            if re.search(rf"\b{re.escape(entry[0])}\b", window[: stop.start() if stop else None], re.I):
+                found.append((doc[token.i : token.i + 1], (entry[1],), "dictionary", ""))
+        return found
 
     def _decompose(self, text: str) -> tuple[tuple[str, ...], str] | None:
         """``hUC-MSC-EVs`` -> (umbilical cord, extracellular vesicles, msc), origin human; None if unknown."""

@@ -289,6 +289,11 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
                     context[field] = (merged, [ids[v] for v in merged])
                 elif field in ENTITY_FIELDS:
                     context[field] = (value, row[f"{field}_ids"])
+                    if field == "cell_product":
+                        # every product of the set-up: a finding about some arms ("ADMSCs, but not EVs") does
+                        # not make the doses and routes of the others another arm's
+                        arms = context.get("arm_products", ([], ()))[0]
+                        context["arm_products"] = (list(dict.fromkeys(arms + value)), ())
                 elif field == "dose":
                     context[field] = (value, (row["dose_value"], row["dose_unit"]))
                 elif field == "timing":
@@ -321,7 +326,7 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
 
 def _inherit(row: dict, stated: dict, context: dict) -> None:
     inherited = []
-    same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("cell_product", ([],))[0])
+    same_arm = not row["cell_product"] or set(row["cell_product"]) <= set(context.get("arm_products", ([],))[0])
     for field in CONTEXT_FIELDS:
         if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
             continue
@@ -790,7 +795,12 @@ NOT_A_HEDGE = re.compile(
     r"\bpotential\s+(?:differences?|gradients?)\b",
     re.I,
 )
-TRAILING_READING = re.compile(r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;", re.I)
+TRAILING_READING = re.compile(
+    r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;|"
+    # "did not reduce AKI, although it may preserve kidney function": a hedged concession
+    r",\s*(?:although|though|but|while|whereas)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)",
+    re.I,
+)
 # "no pharmacological therapy has proven effective", "treatment options remain limited": the field's need
 NO_TREATMENT = re.compile(
     r"\b(?:no|few|lack of|absence of)\s+(?:(?:effective|specific|approved|proven|pharmacological|definitive|curative|"

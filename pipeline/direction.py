@@ -84,6 +84,11 @@ PURPOSE_BEFORE = re.compile(
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+# "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
+FEARED_BEFORE = re.compile(
+    r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$|\b(?:may|might|could)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
@@ -186,9 +191,10 @@ SAME_ITEM = re.compile(r"-[\w-]*\s+(?:[\w-]+\s+)?")
 # reduction in ..." does not predicate the outcome.
 CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)\b", re.I)
 IMMEDIATE_GAP = re.compile(
-    r"\s*(?:levels?\s+|values?\s+|concentrations?\s+|activity\s+|scores?\s+)?"
-    # a time qualifier: "the peak rise in creatinine within 72 h was smaller"
-    r"(?:(?:within|at|on|by|after|over)\s+(?:the\s+first\s+)?(?:day\s+)?\d+(?:\s*(?:h|hours?|days?|weeks?|d))?\s+)?"
+    r"\s*(?:\([^()]{1,20}\)\s*)?(?:levels?\s+|values?\s+|concentrations?\s+|activity\s+|scores?\s+)?"
+    # a time qualifier: "the peak rise in creatinine within 72 h was smaller", "(eGFR) at 3 months"
+    r"(?:(?:within|at|on|by|after|over)\s+(?:the\s+first\s+)?(?:day\s+)?\d+"
+    r"(?:\s*(?:h|hours?|days?|weeks?|months?|years?|d))?\s+)?"
     r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
     re.I,
 )
@@ -240,7 +246,9 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if DISEASE_STATE_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
             return  # "when serum creatinine had risen more than twofold, mice were randomized": the injury's course
-        if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+        if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]) and not match.group(0).endswith(
+            "ing"
+        ):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
         negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or NEITHER_BEFORE.search(
             text, 0, match.start()
@@ -542,6 +550,14 @@ def directions(
     listed_noun: tuple[re.Match, int] | None = None  # the change noun of the previous target of a list
     for index, target in enumerate(targets):
         lo, hi = _clause(text, target.start)
+        if (
+            per_target
+            and per_target[-1][0] is targets[index - 1]
+            and targets[index - 1].name == target.name
+            and re.fullmatch(r"\s*\(\s*", text[targets[index - 1].end : target.start])
+        ):
+            per_target.append((target, per_target[-1][1]))  # "glomerular filtration rate (eGFR)": one outcome
+            continue
         if target.good == "safe":  # "MSCs were safe": no adverse events, unless denied ("not safe")
             denied = re.search(r"\b(?:no|not|never|neither|nor)\b(?!\s+only)", text[lo : target.start], re.I)
             per_target.append((target, "harmful" if denied else "no_effect"))
@@ -570,6 +586,8 @@ def directions(
             mixed = any(target.end <= start < own for start, _ in wins)
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
+        if target.good == "absent" and FEARED_BEFORE.search(text[lo : target.start]):
+            continue  # "concerns that they might promote tumour growth": a fear, not a finding
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
             # denied by a negation or no-effect cue near it ("no tumours", "maldifferentiation was not observed"),
             # not by one about another outcome earlier in the clause ("did not improve GFR, and ... infusion
@@ -599,7 +617,10 @@ def directions(
         passive = (
             after
             and PASSIVE_GAP.search(text[tail : after[0].start])
-            and not any(tail <= t.start < after[0].start for t in targets[index + 1 :])
+            and not any(
+                tail <= t.start < after[0].start and t.name != target.name and not _in_parentheses(text, t.start)
+                for t in targets[index + 1 :]
+            )
         )
         # A cue after the target (or after the list it ends) reads it only as its predicate: passive ("creatinine
         # was reduced") or close ("creatinine fell"), not across a clause ("... in dogs, and these increases were

@@ -791,3 +791,21 @@ def test_split_names_ratios_trailing_readings_and_the_fields_need(nlp, kb, tmp_p
     ]
     assert rows[2]["injury_model"] == ["hypoxia/reoxygenation"]
     assert rows[3]["mediators"] == ["bax", "bcl-2"]
+
+
+def test_a_finding_about_some_arms_keeps_the_set_up_of_the_others(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "ADMSCs, EVs and CM in sepsis\n\n"
+        "Mice underwent caecal ligation and puncture and received via the tail vein ADMSCs (5 × 10^5 cells), EVs "
+        "(1 × 10^9 particles) or conditioned medium (CM).\n"
+        "ADMSCs, but not EVs, lowered plasma IL-6.\n"
+        "Seven-day survival was 25% with PBS, 58% with ADMSCs, 50% with EVs and 25% with CM.\n"
+        "MSCs did not reduce the incidence of AKI, although they may preserve kidney function.\n",
+    )[1:]
+    assert [(r["claim_type"], r["route"], r["outcome_effects"]) for r in rows[2:]] == [
+        ("finding", ["intravenous"], ["survival:mixed"]),
+        ("finding", ["intravenous"], ["renal function:beneficial"]),
+    ]

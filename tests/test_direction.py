@@ -152,6 +152,23 @@ def test_directions(text, expected):
             2,
             ({"BUN": "beneficial"}, "beneficial"),
         ),
+        # a concession that names a change is read; a feared harm is no finding
+        (
+            "MSCs failed to improve GFR despite lowering NGAL.",
+            1,
+            ({"GFR": "no_effect", "NGAL": "beneficial"}, "mixed"),
+        ),
+        (
+            "MSCs lowered BUN, but concerns that they might cause no tumors remain.",
+            1,
+            ({"BUN": "beneficial"}, "beneficial"),
+        ),
+        # a change named before the outcome and its abbreviation, read through "was smaller" after a time
+        (
+            "The decline in GFR (eGFR) at 3 months was smaller with MSCs.",
+            1,
+            ({"GFR": "beneficial"}, "beneficial"),
+        ),
         # a later target's predicate is not read for an earlier one
         (
             "MSCs decreased NGAL, and renal GFR was higher in this group.",

@@ -161,6 +161,9 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             occurrences[text] += 1
             row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
             strong, weak = _study_type_cues(text, lexicon, bool(row["cell_line"]))
+            species = row["species"] or (claims[0]["species"] if claims and claims[0]["section"] == "title" else [])
+            if weak == "clinical" and species and "human" not in species:
+                weak = "in_vivo"  # "Female Lewis recipients" in a study of rats: animals that received a graft
             own_types.append(strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak)
             claims.append(row)
             for m in flat:
@@ -274,7 +277,16 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
             context = contexts[part] = {}
         if row["claim_type"] in ("finding", "method"):
             if "injury_model" in own and "injury_model" in context:
-                if set(own["injury_model"]) < set(context["injury_model"][0]):
+                held = context["injury_model"][0]
+                mine = own["injury_model"]
+                # another model of the set-up that is neither wider nor narrower than this row's: two arms of
+                # injury ("glycerol" vs "cisplatin"), and the row names its own
+                sibling = any(
+                    all(c not in wider.get(m, ()) and m not in wider.get(c, ()) for m in mine)
+                    for c in held
+                    if c not in mine
+                )
+                if set(mine) < set(held) and not sibling:
                     # a model restated inside the context's ("kidney injury" under cisplatin): the context's models
                     own.pop("injury_model")
                     stated.pop("injury_model", None)
@@ -798,7 +810,7 @@ NOT_A_HEDGE = re.compile(
 TRAILING_READING = re.compile(
     r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;|"
     # "did not reduce AKI, although it may preserve kidney function": a hedged concession
-    r",\s*(?:although|though|but|while|whereas)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)",
+    r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)",
     re.I,
 )
 # "no pharmacological therapy has proven effective", "treatment options remain limited": the field's need
@@ -807,6 +819,11 @@ NO_TREATMENT = re.compile(
     r"targeted|available|established)\s+){0,2}(?:therap(?:y|ies)|treatments?|drugs?|interventions?|options?|agents?)\s+"
     r"(?:has|have|is|are|exists?|were|was|to)\b|\b(?:therapeutic|treatment) options\s+(?:are|remain)\s+limited\b|"
     r"\bthere (?:is|are|remains?) no\s+(?:[\w-]+\s+){0,2}(?:therap(?:y|ies)|treatments?|cure)\b",
+    re.I,
+)
+RECOMMENDATION = re.compile(
+    r"\b(?:should|must)\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
+    r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b",
     re.I,
 )
 # "We therefore examined whether", "we then assessed": an adverb between "we" and the verb of an aim
@@ -863,7 +880,7 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "finding"
     if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):
         return "finding"
-    if hedged:
+    if hedged or RECOMMENDATION.search(text):  # "Efficacy should be considered before ...": the authors' advice
         return "hypothesis"
     if lexicon.method.search(text):
         return "method"

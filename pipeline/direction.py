@@ -42,7 +42,7 @@ NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", re.I)
 # a position: no "^", which would only match at the start of the text)
 ABOUT_CONTROLS = re.compile(
     # not a comparison with them: "comparable to those of vehicle-treated animals"
-    r"(?:(?!\b(?:to|with|than|versus|vs)\b)[^,;.]){0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?"
+    r"(?:(?!\b(?:to|with|than|versus|vs|from|between|among|differ\w*)\b)[^,;.]){0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?"
     r"(?:other|control|vehicle|placebo|untreated|sham|PBS)\b",
     re.I,
 )
@@ -86,7 +86,7 @@ CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 # "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
 FEARED_BEFORE = re.compile(
-    r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$|\b(?:may|might|could)\s+(?:[\w-]+\s+){0,2}$",
+    r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$",
     re.I,
 )
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
@@ -495,7 +495,7 @@ def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tup
             for t, _ in per_target
             if m.start() <= t.start < m.end()
             and (
-                re.match(r"\s+only\b", text[t.end :])
+                re.match(r"\s+only\b(?!\s+(?:in|at|with|when|after|by|if|during|on)\b)", text[t.end :])
                 or re.search(r"\bonly\s+(?:(?:the|its|their|renal|serum|urinary)\s+)?$", text[m.start() : t.start])
             )
         }

@@ -809,3 +809,24 @@ def test_a_finding_about_some_arms_keeps_the_set_up_of_the_others(nlp, kb, tmp_p
         ("finding", ["intravenous"], ["survival:mixed"]),
         ("finding", ["intravenous"], ["renal function:beneficial"]),
     ]
+
+
+def test_two_injury_models_recipients_and_recommendations(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "EVs in glycerol and cisplatin AKI in mice\n\n"
+        "NOD/SCID mice received intramuscular glycerol or intraperitoneal cisplatin and then EVs intravenously.\n"
+        "In glycerol-injured mice, EVs lowered blood urea nitrogen.\n"
+        "After cisplatin, by contrast, serum creatinine did not differ between EV- and vehicle-treated mice.\n"
+        "Female recipients underwent kidney transplantation and received EVs.\n"
+        "Neither dose prevented AKI, and EVs may cause pulmonary embolism.\n"
+        "Model-specific efficacy should be considered before EV therapy is translated to patients.\n",
+    )[1:]
+    assert [r["injury_model"] for r in rows[1:3]] == [["glycerol"], ["cisplatin"]]
+    assert [(r["claim_type"], r["study_type"]) for r in rows[3:]] == [
+        ("method", "in_vivo"),
+        ("finding", "in_vivo"),
+        ("hypothesis", "in_vivo"),
+    ]

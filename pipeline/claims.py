@@ -50,7 +50,8 @@ META_ANALYSIS = re.compile(
 BLOCKED_EFFECT = re.compile(
     r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
     r"-deficient|deficiency|siRNA|shRNA|deletion)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|"
-    r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+(?:the|these|this|its|their|much of)\b",
+    r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
+    r"(?:the|these|this|its|their|much of|both|all|most)\b",
     re.I,
 )
 # "..., but whether their products protect tubular cells is unknown"
@@ -80,7 +81,7 @@ ENDPOINT_DEFINITION = re.compile(
 GIVEN = re.compile(r"\b(administ\w*|inject\w*|infus\w*|given|gave|receiv\w*|treat\w*|deliver\w*|transplant\w*)\b", re.I)
 # "(p < 0.05)", "65% vs. 25%": a sentence reporting results is a finding even without a direction cue.
 RESULT_NUMBERS = re.compile(r"\bp\s*[<=>≤]\s*0?\.\d+|\d\s*%\s*(?:vs\.?|versus)|\bvs\.?\s*\d", re.I)
-INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|[^,;()]{0,20}")
+INJURY_ROUTE_GAP = re.compile(r"\s*\([^()]*|\s*(?:\([^()]*\)\s*)?[^,;()]{0,20}")  # "folic acid (250 mg/kg) i.p."
 # Words that name a study arm: two or more in a sentence compare arms ("the IA group ..., whereas the IV group").
 ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
 NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b", re.I)
@@ -826,6 +827,10 @@ RECOMMENDATION = re.compile(
     r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b",
     re.I,
 )
+# aim cues that also open a method sentence ("In this study, ...", "To explore the mechanism, ...")
+PURPOSE_ONLY = re.compile(
+    r"(?:this|the present|the current) study|to (?:investigate|evaluate|assess|examine|explore)", re.I
+)
 # "We therefore examined whether", "we then assessed": an adverb between "we" and the verb of an aim
 WE_ADVERB = re.compile(
     r"\bwe\s+(?:therefore|thus|hence|here|now|then|further|also|first|next|additionally|specifically)\s+", re.I
@@ -860,7 +865,10 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
     a direction, Results a finding (or a hypothesis); otherwise cues decide."""
-    if lexicon.aim.search(WE_ADVERB.sub("we ", text)) or text.rstrip().endswith("?"):
+    aim = lexicon.aim.search(WE_ADVERB.sub("we ", text))
+    if aim and PURPOSE_ONLY.fullmatch(aim.group(0)) and lexicon.method.search(text):
+        aim = None  # "In this study, rats received cisplatin", "To explore the mechanism, cells were exposed to ..."
+    if aim or text.rstrip().endswith("?"):
         return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
     if section in AIM_SECTIONS:  # "Aims: MVs protect the kidney in several models. We examined whether ..."
         return "background" if direction != "unclear" else "aim"
@@ -907,6 +915,6 @@ def _study_type_cues(text: str, lexicon: cues.Lexicon, cell_line: bool) -> tuple
         weak = "unknown"
     # "ADSCs cultured under hypoxia were given through the jugular vein of rats": cells prepared in culture and
     # then given to animals are an animal experiment
-    if weak == "in_vitro" and lexicon.study_type_weak["in_vivo"].search(text) and GIVEN.search(text):
-        weak = "in_vivo"
+    if weak == "in_vitro" and lexicon.study_type_weak["in_vivo"].search(text):
+        weak = "in_vivo"  # "Culture-expanded ADSCs attenuate AKI in mice": cells cultured, then given to animals
     return strong, weak

@@ -89,6 +89,8 @@ FEARED_BEFORE = re.compile(
     r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$",
     re.I,
 )
+ARM_LABEL_AFTER = re.compile(r"\s+(?:group|arm|cohort|protocol|regimen)s?\b", re.I)
+WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
@@ -244,6 +246,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             and not MODAL.search(text[: match.start()])
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
+        if kind == "beneficial" and ARM_LABEL_AFTER.match(text, match.end()):
+            return  # "2 h after it (rescue group)": the name of an arm
+        if WHETHER_BEFORE.search(text, max(0, match.start() - 120), match.start()):
+            return  # "may determine whether it promotes tissue repair": a question
         if DISEASE_STATE_BEFORE.search(text[max(0, match.start() - 80) : match.start()]):
             return  # "when serum creatinine had risen more than twofold, mice were randomized": the injury's course
         if CONCESSIVE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]) and not match.group(0).endswith(

@@ -830,3 +830,28 @@ def test_two_injury_models_recipients_and_recommendations(nlp, kb, tmp_path):
         ("finding", "in_vivo"),
         ("hypothesis", "in_vivo"),
     ]
+
+
+def test_purpose_openers_arm_labels_questions_and_blocked_effects(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MenSCs in contrast-induced AKI in rats\n\n"
+        "In this study, male Sprague-Dawley rats received folic acid (250 mg/kg) i.p. on day 0.\n"
+        "MenSCs were injected 24 h before iohexol (pretreatment group) or 2 h after it (rescue group).\n"
+        "To explore the mechanism, rat NRK-52E cells were exposed to cisplatin with or without MenSCs.\n"
+        "Knockdown of IGF-1 in MenSCs abolished both effects on apoptosis.\n"
+        "The timing of MSC therapy may determine whether it promotes tissue repair.\n"
+        "Kidneys were transplanted into bilaterally nephrectomized Lewis recipients.\n",
+    )[1:]
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows] == [
+        ("method", "unclear"),
+        ("method", "unclear"),
+        ("method", "unclear"),
+        ("finding", "beneficial"),
+        ("hypothesis", "unclear"),
+        ("method", "unclear"),
+    ]
+    assert rows[0]["route"] == []  # the injury agent's route
+    assert rows[5]["injury_model"] == ["nephrectomy"]

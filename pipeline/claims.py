@@ -51,13 +51,17 @@ BLOCKED_EFFECT = re.compile(
     r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
     r"-deficient|deficiency|siRNA|shRNA|deletion)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|"
     r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
-    r"(?:the|these|this|its|their|much of|both|all|most)\b",
+    r"(?:the|these|this|its|their|much of|both|all|most)\b|"
+    # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
+    r"\b(?:effects?|protection|benefits?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:lost|abolished|abrogated|reversed|"
+    r"blocked|prevented|eliminated)\s+(?:after|by|with|upon|following)\s+(?:[\w-]+\s+){0,3}?(?:inhibit\w*|block\w*|"
+    r"knock\w*|silenc\w*|neutrali[sz]\w*|immunodepletion|depletion|deletion|siRNA|shRNA|antagonist\w*|antibod\w*)",
     re.I,
 )
-# "..., but whether their products protect tubular cells is unknown"
+# "..., but whether their products protect tubular cells is unknown", "which of its components protects ... is unclear"
 WHETHER_UNKNOWN = re.compile(
-    r"\bwhether\b[^.;]{0,160}\b(?:is|are|remains?|was|were)\s+(?:still\s+|as\s+yet\s+)?(?:unknown|unclear|uncertain|"
-    r"untested|not known|not clear|debated|controversial|unresolved)\b",
+    r"\b(?:whether|which of|how)\b[^.;]{0,160}\b(?:is|are|remains?|was|were)\s+(?:still\s+|as\s+yet\s+)?"
+    r"(?:unknown|unclear|uncertain|untested|not known|not clear|debated|controversial|unresolved)\b",
     re.I,
 )
 # a hedge on the mechanism only ("ameliorated AKI, possibly through NF-kB") leaves the result a finding
@@ -372,7 +376,11 @@ def _new_setup(
         "injury_model" in stated
         and "injury_model" in context
         and not set(stated["injury_model"]) & set(context["injury_model"][0])
-        and (claim_type != "finding" or any(f in stated for f in SETUP_FIELDS))
+        # ... unless it states a set-up of its own: cells, dose or route the context does not have
+        and (
+            claim_type != "finding"
+            or any(f in stated and set(stated[f]) - set(context.get(f, ([],))[0]) for f in SETUP_FIELDS)
+        )
         and not _restated(stated["injury_model"], context["injury_model"][0], wider or {})
     ):
         return True

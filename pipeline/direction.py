@@ -89,6 +89,11 @@ FEARED_BEFORE = re.compile(
     r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$",
     re.I,
 )
+LIMITS_USE_AFTER = re.compile(
+    r"\s+(?:its|their|the)\s+(?:use|usefulness|applications?|applicability|translation|value|interpretation|"
+    r"generali[sz]ability|utility|clinical)\b",
+    re.I,
+)
 ARM_LABEL_AFTER = re.compile(r"\s+(?:group|arm|cohort|protocol|regimen)s?\b", re.I)
 WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
@@ -118,7 +123,9 @@ RATIO_VALUE_CI = re.compile(
 ARM_COMPARISON = re.compile(
     r"\b(?:no (?:significant |statistically significant )?differences?|did not (?:significantly )?differ|similar|"
     r"comparable)\s+between\s+(?![^.;]*\b(?:vehicle|placebo|controls?|PBS|saline|untreated|sham|sham-operated)\b)"
-    r"[^.;]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)",
+    # not "between arms, and eGFR ...": the arms of the trial, and another clause
+    r"(?!(?:the\s+)?(?:two\s+|three\s+|treatment\s+|study\s+)?(?:arms|groups|cohorts)\b)"
+    r"[^.;,]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)",
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
@@ -200,7 +207,7 @@ IMMEDIATE_GAP = re.compile(
     r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
     re.I,
 )
-PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", re.I)
+PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:[\w.%-]+\s+)?$", re.I)  # "was 46% smaller"
 
 
 @dataclass
@@ -246,6 +253,8 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             and not MODAL.search(text[: match.start()])
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
+        if kind == "down" and LIMITS_USE_AFTER.match(text, match.end()):
+            return  # "The lack of benefit limits its use": no change in an outcome
         if kind == "beneficial" and ARM_LABEL_AFTER.match(text, match.end()):
             return  # "2 h after it (rescue group)": the name of an arm
         if WHETHER_BEFORE.search(text, max(0, match.start() - 120), match.start()):

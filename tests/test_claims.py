@@ -855,3 +855,24 @@ def test_purpose_openers_arm_labels_questions_and_blocked_effects(nlp, kb, tmp_p
     ]
     assert rows[0]["route"] == []  # the injury agent's route
     assert rows[5]["injury_model"] == ["nephrectomy"]
+
+
+def test_a_trial_outcome_named_as_a_condition_arm_words_and_reversed_blockades(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "UC-MSCs in kidney transplantation\n\n"
+        "In this phase 2 trial, 96 adults receiving a deceased-donor kidney transplant were randomized to two "
+        "intravenous doses of UC-MSCs or placebo.\n"
+        "DGF occurred in 17 of 48 UC-MSC recipients and 19 of 48 placebo recipients (P = 0.67).\n"
+        "Among patients with DGF, dialysis did not differ between arms, and eGFR was similar (P = 0.45).\n"
+        "Conditioned medium is rich in HGF, but which of its components protects the kidney is unclear.\n"
+        "In TCMK-1 cells, conditioned medium reduced apoptosis by 38%, an effect lost after immunodepletion of HGF.\n",
+    )[1:]
+    assert rows[1]["route"] == ["intravenous"] and rows[1]["species"] == ["human"]
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows[2:]] == [
+        ("finding", "no_effect"),
+        ("hypothesis", "unclear"),  # an open question after the findings (background when it opens the abstract)
+        ("finding", "beneficial"),
+    ]

@@ -411,3 +411,8 @@ def test_changes_statistics_and_arms(text, expected):
 )
 def test_arms_cues_and_injury_subjects(text, arms, injury, expected):
     assert read(text, arms, injury) == expected
+
+
+def test_limits_an_outcome_but_not_its_use():
+    assert read("Conditioned medium may limit NGAL.") == ({"NGAL": "beneficial"}, "beneficial")
+    assert read("The lack of benefit on BUN limits its use.") == ({"BUN": "no_effect"}, "no_effect")

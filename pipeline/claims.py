@@ -49,7 +49,7 @@ META_ANALYSIS = re.compile(
 # an experiment that blocks a mediator and removes the therapy's effect
 BLOCKED_EFFECT = re.compile(
     r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
-    r"-deficient|deficiency|siRNA|shRNA|deletion)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|"
+    r"-deficient|deficiency|siRNA|shRNA|deletion|-?depleted)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|lost|"
     r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
     r"(?:the|these|this|its|their|much of|both|all|most)\b|"
     # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
@@ -477,7 +477,10 @@ def _claim_row(
                 continue
             if concept.category == "cell_product" and not concept.cell_free and _parent_of_product(ents, k, kb):
                 continue
-            if concept.category in ("outcome", "mediator") and STIMULUS_AFTER.match(text, ent.end_char - start):
+            if concept.category in ("outcome", "mediator") and (
+                STIMULUS_AFTER.match(text, ent.end_char - start)
+                or STIMULUS_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
+            ):
                 continue  # "IFN-γ priming enhances ...", "TNF-α-induced apoptosis": a stimulus, not an outcome
             if concept.canonical_name not in values[field]:
                 values[field].append(concept.canonical_name)
@@ -731,6 +734,12 @@ MANIPULATED_BEFORE = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+)?$",
     re.I,
 )
+# "MSCs primed with interferon-γ", "stimulated with TNF-α": the stimulus of the cells, not an outcome
+STIMULUS_BEFORE = re.compile(
+    r"\b(?:primed|preconditioned|pretreated|pre-treated|stimulated|pre-stimulated|licensed|activated)\s+(?:with|by)\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.I,
+)
 STIMULUS_AFTER = re.compile(
     r"(?:-|\s+)(?:primed|priming|pretreated|pre-treated|pretreatment|preconditioned|preconditioning)\b|"
     r"-(?:stimulated|induced|challenged|exposed)\b",  # "TNF-α-induced apoptosis", not "apoptosis induced by"
@@ -835,6 +844,9 @@ RECOMMENDATION = re.compile(
     r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b",
     re.I,
 )
+FIELD_BELIEF = re.compile(
+    r"\b(?:is|are)\s+(?:now\s+|generally\s+|widely\s+|commonly\s+)?(?:thought|believed|considered|assumed)\s+to\b", re.I
+)
 # aim cues that also open a method sentence ("In this study, ...", "To explore the mechanism, ...")
 PURPOSE_ONLY = re.compile(
     r"(?:this|the present|the current) study|to (?:investigate|evaluate|assess|examine|explore)", re.I
@@ -882,6 +894,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "background" if direction != "unclear" else "aim"
     if section in BACKGROUND_SECTIONS:
         return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "background"
+    if FIELD_BELIEF.search(text):  # "MSCs are thought to protect the kidney through ...": what the field holds
+        return "background"
     if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading
         return "hypothesis"
     if section in METHOD_SECTIONS and direction == "unclear":

@@ -19,7 +19,7 @@ from pipeline import cues
 
 THERAPY_WORDS = re.compile(
     r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|cell types?|"
-    r"groups?|arms?|placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
+    r"co-?cultur\w*|groups?|arms?|placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
     re.I,
 )
 NEGATED_BEFORE = re.compile(
@@ -89,6 +89,9 @@ FEARED_BEFORE = re.compile(
     r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$",
     re.I,
 )
+IN_ALL_GROUPS_AFTER = re.compile(
+    r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b", re.I
+)  # not "in all ADMSC groups": the treated arms
 LIMITS_USE_AFTER = re.compile(
     r"\s+(?:its|their|the)\s+(?:use|usefulness|applications?|applicability|translation|value|interpretation|"
     r"generali[sz]ability|utility|clinical)\b",
@@ -253,6 +256,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             and not MODAL.search(text[: match.start()])
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
+        if kind in ("up", "down", "harmful") and IN_ALL_GROUPS_AFTER.match(text, match.end()):
+            # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
+            found.append(Event(match.start(), match.end(), "no_effect"))
+            return
         if kind == "down" and LIMITS_USE_AFTER.match(text, match.end()):
             return  # "The lack of benefit limits its use": no change in an outcome
         if kind == "beneficial" and ARM_LABEL_AFTER.match(text, match.end()):

@@ -876,3 +876,24 @@ def test_a_trial_outcome_named_as_a_condition_arm_words_and_reversed_blockades(n
         ("hypothesis", "unclear"),  # an open question after the findings (background when it opens the abstract)
         ("finding", "beneficial"),
     ]
+
+
+def test_field_beliefs_stimuli_course_of_injury_and_lost_markers(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in cisplatin AKI\n\n"
+        "MSCs are thought to protect the injured kidney through immunomodulation.\n"
+        "Rats with cisplatin AKI received MSCs primed with interferon-γ or vehicle.\n"
+        "Primed MSCs lowered serum creatinine, but proteinuria rose in all groups.\n"
+        "Urinary NGAL was reduced in all MSC groups.\n"
+        "In co-culture, NRK-52E cells lost E-cadherin and acquired vimentin expression.\n",
+    )[1:]
+    assert rows[0]["claim_type"] == "background"
+    assert rows[1]["outcomes"] == []  # interferon-γ primes the cells
+    assert [r["outcome_effects"] for r in rows[2:]] == [
+        ["serum creatinine:beneficial", "proteinuria:no_effect"],
+        ["ngal:beneficial"],
+        ["e-cadherin:harmful", "vimentin:harmful"],
+    ]

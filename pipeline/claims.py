@@ -91,9 +91,15 @@ ARM_WORDS = re.compile(r"\b(?:groups?|arms?|cohorts?)\b", re.I)
 NUMBERED_ARMS = re.compile(r"\b(two|three|four|five|six|[2-6])\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b", re.I)
 # dose levels named as arms: "the low dose ... whereas the high dose", "high-dose, but not low-dose, MSCs"
 DOSE_LEVELS = re.compile(r"\b(low|lower|lowest|high|higher|highest|middle|intermediate|medium)[- ]doses?\b", re.I)
+# dosing schemes named as arms: "a single, but not a repeated, infusion", "single and repeated doses"
+DOSING_SCHEME = re.compile(
+    r"\b(single|repeated|multiple)\b(?=,?\s+(?:but not\s+)?(?:an?\s+)?(?:[\w-]+\s+)?"
+    r"(?:doses?|infusions?|injections?|administrations?|dosing|regimens?)\b|,\s+but\s+not)",
+    re.I,
+)
 # a time of giving named as an arm: "early MVs ..., whereas late MVs", "lower after early MVs only"
 TIMING_ARM = re.compile(
-    r"\b(?:early|late|delayed|immediate)[- ](?:[\w-]*(?:SCs?|EVs?|MVs?|exosomes?|Exos?|cells|CM|secretome)|"
+    r"\b(early|late|delayed|immediate)[- ](?:[\w-]*(?:SCs?|EVs?|MVs?|exosomes?|Exos?|cells|CM|secretome)|"
     r"treatment|administration|injection|infusion|group)\b",
     re.I,
 )
@@ -531,19 +537,34 @@ def _claim_row(
         for ent in ents
         if "-" in ent.text and any(c.startswith("cell_product:") for c in _concepts(ent))
     }
-    arms = max(
+    schemes = {m.lower() for m in DOSING_SCHEME.findall(text)}  # "a single, but not a repeated, infusion"
+    timings = {m.group(1).lower() for m in TIMING_ARM.finditer(text)}
+    named = max(
         len(labelled),
         len(values["cell_product"]),
         len(values["cell_source"]),
         len(ARM_WORDS.findall(text)),
         len(parsed),
         len(routes),  # "subcapsular, but not intraperitoneal, MSCs"
-        max(len(levels), 2) if levels else 0,  # a "high dose" implies another: "reduced only in the high-dose group"
-        2 * bool(TIMING_ARM.search(text)),  # so does an "early" or "late" arm
+        len(levels),
+        len(timings),
+        len(schemes),
         *numbered,
     )
+    arms = max(
+        named,
+        2 if levels else 0,  # a "high dose" implies another: "reduced only in the high-dose group"
+        2 if timings else 0,  # so does an "early" or "late" arm
+    )
     per_target, direction = direction_of.directions(
-        text, targets, bool(values["cell_product"]), bool(values["injury_model"]), lexicon, injury_spans, arms
+        text,
+        targets,
+        bool(values["cell_product"]),
+        bool(values["injury_model"]),
+        lexicon,
+        injury_spans,
+        arms,
+        named_arms=named,
     )
     if BLOCKED_EFFECT.search(text):
         # "the HO-1 inhibitor abolished the reduction in creatinine afforded by the CM": the therapy's effect exists
@@ -828,7 +849,8 @@ NOT_A_HEDGE = re.compile(
 TRAILING_READING = re.compile(
     r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;|"
     # "did not reduce AKI, although it may preserve kidney function": a hedged concession
-    r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)",
+    r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)|"
+    r",\s*(?:although|though|while|whereas)\b(?=[^.;]{0,100}\b(?:may|might|could)\b)",
     re.I,
 )
 # "no pharmacological therapy has proven effective", "treatment options remain limited": the field's need
@@ -841,7 +863,8 @@ NO_TREATMENT = re.compile(
 )
 RECOMMENDATION = re.compile(
     r"\b(?:should|must)\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
-    r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b",
+    r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b|"
+    r"\b(?:are|is)\s+(?:still\s+|now\s+|urgently\s+|therefore\s+)?(?:needed|required|warranted)\s+(?:before|to)\b",
     re.I,
 )
 FIELD_BELIEF = re.compile(

@@ -54,6 +54,16 @@ RESTRICTED = re.compile(
     r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d",  # "attenuated AKI only at 2 x 10^6 cells"
     re.I,
 )
+# a benefit restricted to one arm: the outcome differs by arm ("only when given early", "restricted to exosomes
+# given at reperfusion"); not a benefit limited in time ("only transiently")
+ARM_RESTRICTED = re.compile(
+    r"\bonly (?:when|if)\b|"
+    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
+    r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d|"
+    r"\b(?:restricted|confined|limited)\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:[\w-]*(?:SCs?|EVs?|exosomes?|cells|CM|MVs?)|doses?|groups?|arms?|route)\b",
+    re.I,
+)
 # "Donor-specific antibodies were not detected", "teratomas were absent": what was looked for was not there
 NOT_FOUND_AFTER = re.compile(
     r"^[^;]{0,60}?\b(?:(?:was|were|is|are|been)\s+(?:not|never)\s+(?:detected|observed|found|seen|recorded|"
@@ -545,6 +555,7 @@ def directions(
     lexicon: cues.Lexicon,
     injury_spans: tuple[tuple[int, int], ...] = (),
     arms: int = 1,
+    named_arms: int | None = None,
 ) -> tuple[list[tuple[Target, str]], str]:
     """(each target with its direction, the sentence's summary direction).
 
@@ -680,8 +691,14 @@ def directions(
             passive_used.add(id(chosen))
         chosen.used = True
         reading = _reading(chosen, target)
+        restricted = ARM_RESTRICTED.search(text, lo, hi)
+        if restricted and re.search(
+            r",\s*and\b", text[min(restricted.end(), target.end) : max(restricted.start(), target.start)]
+        ):
+            restricted = None  # "attenuated AKI only at 2 x 10^6 cells, and lowered NGAL": another predicate
         if reading in ("beneficial", "harmful") and (
-            (
+            restricted
+            or (
                 (only := ONLY_ARM.search(text, lo, hi))
                 and (arms >= 2 or BOTH.search(text) or IMPLIED_ARM.search(only.group(0)))
             )
@@ -694,7 +711,9 @@ def directions(
         per_target.append((target, reading))
     per_target = _other_arm_only(text, per_target)
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
-    if arms >= 2:
+    if (arms if named_arms is None else named_arms) >= 2:
+        # (arms the sentence names: "delayed EVs failed to lower creatinine, although they increased Ki-67" is
+        # about one arm, though "delayed" implies another)
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against
         # each outcome
         # (only with a single outcome: with several, an unused verb may belong to another one)

@@ -897,3 +897,23 @@ def test_field_beliefs_stimuli_course_of_injury_and_lost_markers(nlp, kb, tmp_pa
         ["ngal:beneficial"],
         ["e-cadherin:harmful", "vimentin:harmful"],
     ]
+
+
+def test_dosing_schemes_as_arms_needs_and_a_hedged_second_clause(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "BM-MSCs in sepsis\n\n"
+        "A single, but not a repeated, infusion of BM-MSCs improved survival in mice with sepsis.\n"
+        "Delayed BM-MSCs failed to lower serum creatinine, although they increased tubular proliferation.\n"
+        "One dose of BM-MSCs improved survival, while a second dose offered no further protection and may have "
+        "amplified inflammation.\n"
+        "Dose-finding studies are needed before BM-MSCs can be considered for patients.\n",
+    )[1:]
+    assert [(r["claim_type"], r["outcome_effects"]) for r in rows] == [
+        ("finding", ["survival:mixed"]),
+        ("finding", ["serum creatinine:no_effect", "cell proliferation:beneficial"]),
+        ("finding", ["survival:beneficial", "inflammation:harmful"]),
+        ("hypothesis", []),
+    ]

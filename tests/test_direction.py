@@ -91,7 +91,7 @@ def read(text: str, arms: int = 1, injury: tuple[str, ...] = ()) -> tuple[dict[s
         ),
         ("BUN did not differ between MSC and vehicle groups (p = 0.4).", ({"BUN": "no_effect"}, "no_effect")),
         # a benefit with a limit is mixed; a statement about the control arms is not about the therapy
-        ("MSCs lowered BUN only when given early.", ({"BUN": "beneficial"}, "mixed")),
+        ("MSCs lowered BUN only when given early.", ({"BUN": "mixed"}, "mixed")),  # another arm did not
         (
             "Survival fell with high-dose MSCs, whereas no deaths occurred in the other groups.",
             ({"survival": "harmful"}, "harmful"),
@@ -387,7 +387,7 @@ def test_changes_statistics_and_arms(text, expected):
         # what was looked for and not found is no adverse finding
         ("After MSCs, infusion reactions were not seen.", 1, (), ({"infusion reactions": "no_effect"}, "no_effect")),
         # a benefit at one dose only
-        ("MSCs lowered creatinine only at the higher dose.", 1, (), ({"creatinine": "beneficial"}, "mixed")),
+        ("MSCs lowered creatinine only at the higher dose.", 1, (), ({"creatinine": "mixed"}, "mixed")),
         ("MSCs attenuated AKI only at 2 x 10^6 cells, and lowered NGAL.", 1, (), ({"NGAL": "beneficial"}, "mixed")),
         # another arm did not do it: "only by the high dose", "by control cells only" (two arms named)
         ("NGAL was restored only by the high dose.", 2, (), ({"NGAL": "mixed"}, "mixed")),

@@ -53,8 +53,9 @@ BLOCKED_EFFECT = re.compile(
     r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
     r"(?:the|these|this|its|their|much of|both|all|most)\b|"
     # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
-    r"\b(?:effects?|protection|benefits?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:lost|abolished|abrogated|reversed|"
-    r"blocked|prevented|eliminated)\s+(?:after|by|with|upon|following)\s+(?:[\w-]+\s+){0,3}?(?:inhibit\w*|block\w*|"
+    r"\b(?:effects?|protection|benefits?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:largely\s+|partly\s+|completely\s+)?"
+    r"(?:lost|abolished|abrogated|reversed|blocked|prevented|eliminated)\s+(?:after|by|with|upon|following|when)\s+"
+    r"(?:[\w-]+\s+){0,8}?(?:inhibit\w*|block\w*|"
     r"knock\w*|silenc\w*|neutrali[sz]\w*|immunodepletion|depletion|deletion|siRNA|shRNA|antagonist\w*|antibod\w*)",
     re.I,
 )
@@ -304,6 +305,13 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
             _inherit(row, own, context)  # an endpoint sentence keeps the conditions it names
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
+                if (
+                    field in ARM_FIELDS
+                    and row["claim_type"] == "finding"
+                    and field in context
+                    and set(value) < set(context[field][0])
+                ):
+                    continue  # a finding about one arm ("lower only after IA delivery") keeps the others
                 if field == "injury_model" and field in context:
                     merged = list(dict.fromkeys(context[field][0] + value))
                     # the more specific name stands for the wider one: "sepsis" then "CLP" is CLP
@@ -483,6 +491,8 @@ def _claim_row(
                 continue
             if concept.category == "cell_product" and not concept.cell_free and _parent_of_product(ents, k, kb):
                 continue
+            if concept.category == "injury_model" and NON_PREFIX.search(text, 0, ent.start_char - start):
+                continue  # "In non-CKD rats": the animals without the condition
             if concept.category in ("outcome", "mediator") and (
                 STIMULUS_AFTER.match(text, ent.end_char - start)
                 or STIMULUS_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
@@ -755,6 +765,7 @@ MANIPULATED_BEFORE = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+)?$",
     re.I,
 )
+NON_PREFIX = re.compile(r"\bnon-?\s*$", re.I)
 # "MSCs primed with interferon-γ", "stimulated with TNF-α": the stimulus of the cells, not an outcome
 STIMULUS_BEFORE = re.compile(
     r"\b(?:primed|preconditioned|pretreated|pre-treated|stimulated|pre-stimulated|licensed|activated)\s+(?:with|by)\s+"
@@ -864,7 +875,8 @@ NO_TREATMENT = re.compile(
 RECOMMENDATION = re.compile(
     r"\b(?:should|must)\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
     r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b|"
-    r"\b(?:are|is)\s+(?:still\s+|now\s+|urgently\s+|therefore\s+)?(?:needed|required|warranted)\s+(?:before|to)\b",
+    r"\b(?:are|is)\s+(?:still\s+|now\s+|urgently\s+|therefore\s+)?(?:needed|required|warranted)(?:\s+(?:before|to)\b|"
+    r"\s*[.;]?\s*$)",
     re.I,
 )
 FIELD_BELIEF = re.compile(

@@ -96,7 +96,15 @@ CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
 # "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
 FEARED_BEFORE = re.compile(
-    r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$",
+    r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$|"
+    r"(?:^|[,;]\s*)(?:the|a|any)\s+(?:potential\s+)?risks?\s+of\s+$",  # "The risk of microembolism should be ..."
+    re.I,
+)
+# "whereas in controls they remained unchanged": a statement about the comparison arm
+CONTROLS_BEFORE = re.compile(
+    r"\b(?:in|among|for)\s+(?:the\s+)?(?:controls|control\s+(?:groups?|arms?|animals|patients|mice|rats)|placebo\s+"
+    r"(?:groups?|arms?|recipients|patients)|vehicle(?:-treated)?\s+(?:groups?|arms?|animals|mice|rats)|untreated\s+\w+)"
+    r"\b(?![^.;,]*\b(?:whereas|while|but)\b)[^.;,]{0,40}$",
     re.I,
 )
 IN_ALL_GROUPS_AFTER = re.compile(
@@ -138,7 +146,11 @@ ARM_COMPARISON = re.compile(
     r"comparable)\s+between\s+(?![^.;]*\b(?:vehicle|placebo|controls?|PBS|saline|untreated|sham|sham-operated)\b)"
     # not "between arms, and eGFR ...": the arms of the trial, and another clause
     r"(?!(?:the\s+)?(?:two\s+|three\s+|treatment\s+|study\s+)?(?:arms|groups|cohorts)\b)"
-    r"[^.;,]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)",
+    r"[^.;,]*?\band\b[^.;]*?(?:\([^()]*\))?(?=[,.;]|$)|"
+    # "with no difference between the two treatments"
+    r"\b(?:no (?:significant )?differences?|did not (?:significantly )?differ|similar|comparable)\s+between\s+"
+    r"(?:the\s+)?(?:two|three|four|both)\s+(?:treatments|products|preparations|regimens|routes|doses|cell types|"
+    r"sources|treated groups|schedules)\b",
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
@@ -165,7 +177,7 @@ CHANGE_NOUN = re.compile(
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
 # "restored only by the high dose", "reduced by control cells only"
-_ARM_NOUN = rf"(?:groups?|arms?|doses?|{_PRODUCT_NOUN})"
+_ARM_NOUN = rf"(?:groups?|arms?|doses?|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
     rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
@@ -306,7 +318,14 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     found += [Event(m.start(), m.end(), "no_effect") for m in BUT_NOT.finditer(text)]
     comparisons = arm_comparisons(text) if comparisons is None else comparisons
     found = [e for e in found if not _inside(e, comparisons)]
-    found = [e for e in found if not (e.kind == "no_effect" and ABOUT_CONTROLS.match(text, e.end))]
+    found = [
+        e
+        for e in found
+        if not (
+            e.kind == "no_effect"
+            and (ABOUT_CONTROLS.match(text, e.end) or CONTROLS_BEFORE.search(text, max(0, e.start - 80), e.start))
+        )
+    ]
     # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
     found = [
         e
@@ -489,6 +508,9 @@ INJURY_IN_PHRASE = re.compile(
 )
 
 
+TREATED_BEFORE = re.compile(r"(?:\b|-)(?:treated|receiving|given)\s+$", re.I)
+
+
 def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, int], ...]) -> bool:
     """A change verb right after an injury that is its subject ("Gentamicin increased serum creatinine")
     describes the model, not the therapy."""
@@ -501,6 +523,7 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
         0 <= event.start - end <= 25
         and re.fullmatch(r"[\s\w-]*", text[end : event.start])
         and not INJURY_IN_PHRASE.search(text, max(0, start - 30), start)
+        and not TREATED_BEFORE.search(text, max(0, start - 30), start)  # "EV-treated CKD rats showed a higher ..."
         for start, end in injury_spans
     )
 
@@ -620,6 +643,9 @@ def directions(
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
         if target.good == "absent" and FEARED_BEFORE.search(text[lo : target.start]):
+            for e in found:  # "the risk of": its cue words too
+                if lo <= e.start < target.end:
+                    e.used = True
             continue  # "concerns that they might promote tumour growth": a fear, not a finding
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
             # denied by a negation or no-effect cue near it ("no tumours", "maldifferentiation was not observed"),

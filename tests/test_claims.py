@@ -917,3 +917,35 @@ def test_dosing_schemes_as_arms_needs_and_a_hedged_second_clause(nlp, kb, tmp_pa
         ("finding", ["survival:beneficial", "inflammation:harmful"]),
         ("hypothesis", []),
     ]
+
+
+def test_controls_unchanged_routes_by_label_non_prefixed_models_and_treated_subjects(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in IRI in pigs\n\n"
+        "We compared renal artery (IA) and peripheral venous (IV) infusion of MSCs in pigs with ischaemia-reperfusion "
+        "injury.\n"
+        "Pigs received MSCs into the renal artery (IA group) or intravenously (IV group).\n"
+        "Tubular injury scores were lower only after IA delivery.\n"
+        "Plasma IL-6 decreased in treated pigs, whereas in controls it remained unchanged.\n"
+        "MSCs and CM reduced serum creatinine by 38% and 33%, with no difference between the two treatments.\n"
+        "In non-CKD pigs, MSC-treated CKD pigs showed a higher urinary protein excretion than PBS-treated CKD pigs.\n"
+        "The risk of microembolism should be addressed before this route is tested in patients.\n"
+        "A randomized controlled trial of MSCs is warranted.\n",
+    )[1:]
+    assert rows[0]["claim_type"] == "aim"
+    rows = rows[1:]
+    assert [(r["route"], r["outcome_effects"]) for r in rows[1:3]] == [
+        (["intra-arterial"], ["tubular injury:mixed"]),
+        (["intra-arterial", "intravenous"], ["il-6:beneficial"]),
+    ]
+    assert rows[3]["outcome_effects"] == ["serum creatinine:beneficial"]
+    assert rows[4]["injury_model"] == ["chronic kidney disease"] and rows[4]["outcome_effects"] == [
+        "proteinuria:harmful"
+    ]
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows[5:]] == [
+        ("hypothesis", "unclear"),
+        ("hypothesis", "unclear"),
+    ]

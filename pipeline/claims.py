@@ -113,7 +113,7 @@ STUDY_PRIORITY = ("clinical", "in_vitro", "in_vivo")
 # "BUN followed the same pattern", "Similar results were obtained for NGAL": the outcome moved as the one before it
 SAME_AS_BEFORE = re.compile(
     r"\b(?:followed|showed|displayed|exhibited|had|mirrored|paralleled)\s+(?:the\s+|a\s+)?(?:same|similar|"
-    r"identical|parallel)\s+(?:pattern|trend|course|profile|changes?|time[- ]course|direction)\b|"
+    r"identical|parallel)\s+(?:pattern|trend|course|profile|changes?|time[- ]course|direction|ranking|order)\b|"
     r"\b(?:changed|moved|behaved|responded)\s+(?:in parallel|similarly|likewise|in the same (?:way|direction))\b|"
     r"^\s*(?:similar|the same|comparable)\s+(?:results|changes|effects|findings|trends|patterns)\s+(?:were|was)\s+"
     r"(?:observed|seen|found|obtained|noted|recorded)\b|"
@@ -232,17 +232,25 @@ def _same_as_before(rows: list[dict]) -> None:
     pattern") is a finding with that finding's direction ("similar" is no comparison of arms here)."""
     previous: dict | None = None
     for row in rows:
+        same = previous is not None and row["outcomes"] and SAME_AS_BEFORE.search(row["sentence"])
         if (
-            previous is not None
-            and row["outcomes"]
+            same
             and row["effect_direction"] in ("unclear", "no_effect")
-            and SAME_AS_BEFORE.search(row["sentence"])
             and not direction_of.non_significant(row["sentence"])
         ):
             effect = previous["effect_direction"]
             row["claim_type"] = "finding"
             row["effect_direction"] = effect
             row["outcome_effects"] = [f"{name}:{effect}" for name in row["outcomes"]]
+        elif same and row["claim_type"] == "finding":
+            # "BUN followed the same pattern, and KIM-1 fell": the outcome without a reading of its own
+            read = {e.rpartition(":")[0] for e in row["outcome_effects"]}
+            effect = previous["effect_direction"]
+            added = [f"{name}:{effect}" for name in row["outcomes"] if name not in read]
+            if added:
+                row["outcome_effects"] = added + row["outcome_effects"]
+                directions = {e.rpartition(":")[2] for e in row["outcome_effects"]}
+                row["effect_direction"] = directions.pop() if len(directions) == 1 else "mixed"
         if row["claim_type"] == "finding" and row["effect_direction"] != "unclear":
             previous = row
 
@@ -548,6 +556,8 @@ def _claim_row(
         if "-" in ent.text and any(c.startswith("cell_product:") for c in _concepts(ent))
     }
     schemes = {m.lower() for m in DOSING_SCHEME.findall(text)}  # "a single, but not a repeated, infusion"
+    # "Pretreatment and treatment at reperfusion lowered ..., whereas MSCs given 24 h after reperfusion ...": two times
+    given_at = {value for _, value in timing_of.find(text, lexicon.timing, injury_spans)} - {"repeated"}
     timings = {m.group(1).lower() for m in TIMING_ARM.finditer(text)}
     named = max(
         len(labelled),
@@ -559,6 +569,7 @@ def _claim_row(
         len(levels),
         len(timings),
         len(schemes),
+        len(given_at),
         *numbered,
     )
     arms = max(
@@ -872,6 +883,7 @@ NO_TREATMENT = re.compile(
     r"\bthere (?:is|are|remains?) no\s+(?:[\w-]+\s+){0,2}(?:therap(?:y|ies)|treatments?|cure)\b",
     re.I,
 )
+SHOULD = re.compile(r"\bshould\b", re.I)
 RECOMMENDATION = re.compile(
     r"\b(?:should|must)\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
     r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b|"
@@ -945,7 +957,7 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "finding"
     if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):
         return "finding"
-    if hedged or RECOMMENDATION.search(text):  # "Efficacy should be considered before ...": the authors' advice
+    if hedged or RECOMMENDATION.search(text) or SHOULD.search(text):  # "Efficacy should be considered": advice
         return "hypothesis"
     if lexicon.method.search(text):
         return "method"

@@ -179,14 +179,15 @@ MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?
 # "restored only by the high dose", "reduced by control cells only"
 _ARM_NOUN = rf"(?:groups?|arms?|doses?|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
-    rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\b|"
+    rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,4}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
     re.I,
 )
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
 IMPLIED_ARM = re.compile(
     r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
-    r"highest|low|lower|lowest|early|late|delayed|naive|unmodified|primed|preconditioned|control\s+(?:cells|MSCs?|"
+    r"highest|low|lower|lowest|early|late|delayed|naive|unmodified|primed|preconditioned|pretreatment|pre-treatment|"
+    r"rescue|prophylactic|single|repeated|control\s+(?:cells|MSCs?|"
     r"EVs?))\b",
     re.I,
 )
@@ -654,10 +655,20 @@ def directions(
             near = max(lo, target.start - 60)
             denied = NEGATION_WORD.search(text[near : target.start + 3])
             denied = denied or NOT_FOUND_AFTER.search(text[target.end : hi])
-            denied = denied or any(
-                e.kind == "no_effect"
-                and (near <= e.start < target.start or target.end <= e.start < min(hi, target.end + 60))
-                for e in found
+            denied = (
+                denied
+                or any(
+                    e.kind == "no_effect"
+                    and (
+                        near <= e.start < target.start
+                        or (
+                            target.end <= e.start < min(hi, target.end + 60)
+                            # not a second predicate: "caused haematomas in 4 rats and did not attenuate ..."
+                            and not re.search(r"\band\b|,", text[target.end : e.start])
+                        )
+                    )
+                    for e in found
+                )
             )
             per_target.append((target, "no_effect" if denied else "harmful"))
             continue

@@ -949,3 +949,29 @@ def test_controls_unchanged_routes_by_label_non_prefixed_models_and_treated_subj
         ("hypothesis", "unclear"),
         ("hypothesis", "unclear"),
     ]
+
+
+def test_timing_arms_partial_anaphora_superlatives_and_second_predicates(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC timing in IRI in mice\n\n"
+        "Mice with renal ischemia-reperfusion injury received MSCs before ischemia, at reperfusion or 24 h after "
+        "reperfusion.\n"
+        "Pretreatment and treatment at reperfusion lowered serum creatinine (P < 0.001), whereas MSCs given 24 h "
+        "after reperfusion did not.\n"
+        "Blood urea nitrogen followed the same pattern, and urinary KIM-1 fell in all treated mice.\n"
+        "Tubular necrosis was reduced only in the pretreatment and reperfusion groups.\n"
+        "Pretreated mice had the lowest renal TNF-α levels.\n"
+        "Subcapsular MSCs caused subcapsular hematomas in 4 mice and did not attenuate tubular necrosis.\n"
+        "This narrow therapeutic window of MSCs should inform the design of clinical trials.\n",
+    )[2:]
+    assert [(r["claim_type"], r["outcome_effects"]) for r in rows] == [
+        ("finding", ["serum creatinine:mixed"]),
+        ("finding", ["blood urea nitrogen:mixed", "kim-1:beneficial"]),
+        ("finding", ["tubular necrosis:mixed"]),
+        ("finding", ["tnf-alpha:beneficial"]),
+        ("finding", ["adverse events:harmful", "tubular necrosis:no_effect"]),
+        ("hypothesis", []),
+    ]

@@ -601,7 +601,8 @@ def _claim_row(
         claim_type = "hypothesis" if hedged and section not in BACKGROUND_SECTIONS else "background"
     else:
         claim_type = _claim_type(text, direction, hedged, lexicon, section)
-    if claim_type in ("aim", "method"):  # an aim or an endpoint's definition reports no direction
+    if claim_type in ("aim", "method") or (claim_type == "hypothesis" and _is_advice(text)):
+        # an aim, an endpoint's definition or advice reports no direction
         direction, per_target = "unclear", []
     # one direction per outcome: the same outcome read two ways in one sentence ("failed to reduce fibrosis,
     # whereas early-passage MSCs decreased collagen deposition") is mixed
@@ -871,7 +872,7 @@ NOT_A_HEDGE = re.compile(
 TRAILING_READING = re.compile(
     r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;|"
     # "did not reduce AKI, although it may preserve kidney function": a hedged concession
-    r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could)\b)|"
+    r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could|should)\b)|"
     r",\s*(?:although|though|while|whereas)\b(?=[^.;]{0,100}\b(?:may|might|could)\b)",
     re.I,
 )
@@ -921,6 +922,10 @@ METHOD_SECTIONS = {
 }
 
 
+def _is_advice(text: str) -> bool:
+    return bool(SHOULD.search(_main_clause(text))) and not RESULT_NUMBERS.search(text)
+
+
 def _main_clause(text: str) -> str:
     """The sentence before a trailing reading of it ("..., suggesting that the window may be narrow") or a second
     clause after a semicolon: a hedge there leaves the result a finding."""
@@ -943,6 +948,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "background"
     if FIELD_BELIEF.search(text):  # "MSCs are thought to protect the kidney through ...": what the field holds
         return "background"
+    if _is_advice(text):
+        return "hypothesis"  # "Procoagulant activity should be tested before ...": advice, whatever it names
     if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading
         return "hypothesis"
     if section in METHOD_SECTIONS and direction == "unclear":

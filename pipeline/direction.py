@@ -37,7 +37,7 @@ CHANGE_WAS_BEFORE = re.compile(
 )
 DEGREE_AFTER = re.compile(r"\s+(?:effective(?:ly)?|efficient(?:ly)?|potent(?:ly)?|strongly|markedly|than\b)", re.I)
 # "Neither X nor Y improved", "Thus, neither MSCs nor their EVs improved": "neither" opens the clause of the cue
-NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*)neither\b[^,;]{0,150}$", re.I)
+NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*|\b(?:whereas|while|but|and)\s+)neither\b[^,;]{0,150}$", re.I)
 # "no deaths occurred in the other groups", "as in the controls": a statement about the comparison arms (matched at
 # a position: no "^", which would only match at the start of the text)
 ABOUT_CONTROLS = re.compile(
@@ -150,7 +150,10 @@ ARM_COMPARISON = re.compile(
     # "with no difference between the two treatments"
     r"\b(?:no (?:significant )?differences?|did not (?:significantly )?differ|similar|comparable)\s+between\s+"
     r"(?:the\s+)?(?:two|three|four|both)\s+(?:treatments|products|preparations|regimens|routes|doses|cell types|"
-    r"sources|treated groups|schedules)\b",
+    r"sources|treated groups|schedules)\b|"
+    # "but the difference between the two MSC groups was not significant (P = 0.42)"
+    r"\bdifferences?\s+between\s+(?:the\s+)?(?:two|three|both)\s+(?:[\w-]+\s+)?(?:groups|arms|treatments|products|"
+    r"preparations|doses|regimens)\b[^.;]*",
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
@@ -631,6 +634,8 @@ def directions(
         # mock-MSCs (P = 0.18)") the arms differ: mixed.
         verdict = next((e for e in stats if target.end <= e.start < own), None)
         later = BACK_VERDICT.match(text, hi) if verdict is None and own == hi else None
+        if later and re.search(r"\bbetween\b", later.group(0)) and not CONTROL_GROUP.search(later.group(0)):
+            later = None  # "but the difference between the two MSC groups was not significant": treated arms
         if later:  # "90% with MSCs and 60% with PBS, but the differences were not significant (P = 0.21)"
             end = _clause(text, later.end())[1]  # with its p-values: "failed to reach significance (P = 0.08)"
             verdict = next((e for e in stats if later.start() <= e.start < end), None)
@@ -665,6 +670,8 @@ def directions(
                             target.end <= e.start < min(hi, target.end + 60)
                             # not a second predicate: "caused haematomas in 4 rats and did not attenuate ..."
                             and not re.search(r"\band\b|,", text[target.end : e.start])
+                            # "caused more reactions without additional benefit": another reading
+                            and not re.search(r"\bwithout\s+(?:[\w-]+\s+)?$", text[max(0, e.start - 30) : e.start])
                         )
                     )
                     for e in found

@@ -975,3 +975,21 @@ def test_timing_arms_partial_anaphora_superlatives_and_second_predicates(nlp, kb
         ("finding", ["adverse events:harmful", "tubular necrosis:no_effect"]),
         ("hypothesis", []),
     ]
+
+
+def test_advice_in_the_main_clause_and_harm_without_benefit(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "UC-MSCs in septic AKI\n\n"
+        "Patients with septic AKI received low-dose or high-dose UC-MSCs.\n"
+        "The higher dose caused more infusion-related reactions without additional benefit.\n"
+        "Procoagulant activity of MSCs should be tested before MSC products are infused into septic patients.\n"
+        "UC-MSCs lowered serum creatinine, and should be tested in a larger trial.\n",
+    )[2:]
+    assert [(r["claim_type"], r["outcome_effects"]) for r in rows] == [
+        ("finding", ["adverse events:harmful"]),
+        ("hypothesis", []),
+        ("finding", ["serum creatinine:beneficial"]),
+    ]

@@ -416,3 +416,17 @@ def test_arms_cues_and_injury_subjects(text, arms, injury, expected):
 def test_limits_an_outcome_but_not_its_use():
     assert read("Conditioned medium may limit NGAL.") == ({"NGAL": "beneficial"}, "beneficial")
     assert read("The lack of benefit on BUN limits its use.") == ({"BUN": "no_effect"}, "no_effect")
+
+
+def test_verdicts_between_treated_arms_and_neither_after_whereas():
+    # the verdict compares two treated arms, not the therapy with its control
+    assert read(
+        "Both reduced creatinine versus PBS (P < 0.001), but the difference between the two MSC groups was not "
+        "significant (P = 0.42).",
+        arms=2,
+    ) == ({"creatinine": "beneficial"}, "beneficial")
+    assert read(
+        "Survival was 58% after i.v. exosomes and 25% after PBS (P = 0.04), whereas neither i.p. regimen improved "
+        "mortality.",
+        arms=2,
+    ) == ({"survival": "beneficial", "mortality": "no_effect"}, "mixed")

@@ -487,7 +487,7 @@ def _claim_row(
         for concept_id in concepts:
             concept = kb.concepts[concept_id]
             if concept.category == "species" and NOT_A_SPECIES.search(
-                ent.doc.text[max(0, ent.start_char - 9) : ent.start_char]
+                text[max(0, ent.start_char - start - 9) : max(0, ent.start_char - start)]
             ):
                 continue  # "a first-in-human trial"
             if concept.category == "cell_origin" or (concept.category == "species" and _qualifies_cells(ents, k, kb)):
@@ -557,7 +557,8 @@ def _claim_row(
     }
     schemes = {m.lower() for m in DOSING_SCHEME.findall(text)}  # "a single, but not a repeated, infusion"
     # "Pretreatment and treatment at reperfusion lowered ..., whereas MSCs given 24 h after reperfusion ...": two times
-    given_at = {value for _, value in timing_of.find(text, lexicon.timing, injury_spans)} - {"repeated"}
+    when_given = timing_of.find(text, lexicon.timing, injury_spans)
+    given_at = {value for _, value in when_given} - {"repeated"}
     timings = {m.group(1).lower() for m in TIMING_ARM.finditer(text)}
     named = max(
         len(labelled),
@@ -629,7 +630,7 @@ def _claim_row(
     # when the therapy was given, as stated in a finding, a method or a review's background; an aim or a
     # hypothesis ("may require repeated doses") states no design
     stated = therapy and claim_type not in ("aim", "hypothesis")
-    timings = timing_of.find(text, lexicon.timing, injury_spans) if stated else []
+    timings = when_given if stated else []
     timing_text = list(dict.fromkeys(phrase for phrase, _ in timings))
     timing = list(dict.fromkeys(value for _, value in timings))
     row: dict = {
@@ -686,8 +687,8 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     """A species word right before a cell source/product ("human bone marrow MSCs") or a word for cells or their
     traces ("human cells", "human-specific mRNAs") is the donor, not the host."""
     ent = ents[k]
-    doc = ent.doc
-    if CELL_WORDS_AFTER.match(doc.text[ent.end_char : ent.end_char + 40]):
+    doc = ent.doc  # (Doc.text rebuilds the whole text on each access: read the next tokens only)
+    if CELL_WORDS_AFTER.match(doc[ent.end : min(len(doc), ent.end + 8)].text):
         return True
     if k + 1 >= len(ents):
         return False

@@ -176,6 +176,8 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             species = row["species"] or (claims[0]["species"] if claims and claims[0]["section"] == "title" else [])
             if weak == "clinical" and species and "human" not in species:
                 weak = "in_vivo"  # "Female Lewis recipients" in a study of rats: animals that received a graft
+            if weak == "in_vitro" and row["route"]:
+                weak = "in_vivo"  # "ADSCs cultured under hypoxia were given through the jugular vein": given to animals
             own_types.append(strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak)
             claims.append(row)
             for m in flat:
@@ -676,10 +678,13 @@ def _claim_row(
 
 # "human cells were detected", "human-specific mRNAs", "rat Alu sequences": the species of the cells (tracking).
 CELL_WORDS_AFTER = re.compile(
-    r"^\s*-?\s*(?:specific\s+)?(?:cells?|mrnas?|dna|alu|sry|y[- ]chromosome|chromosomes?|genes?|sequences?|"
+    r"^\s*-?\s*(?:specific\s+)?(?:cells?|[\w-]*SCs?\b|nuclei|nuclear|mrnas?|dna|alu|sry|y[- ]chromosome|chromosomes?|"
+    r"genes?|sequences?|"
     r"origin|donors?|markers?|antigens?)\b",
     re.I,
 )
+# "human bone marrow-, adipose- or umbilical cord-derived MSCs": sources with a suspended hyphen
+SUSPENDED_SOURCE = re.compile(r"^\s*(?:[\w]+\s+){0,2}[\w]+-\s*(?:,|or\b|and\b)")
 NOT_A_SPECIES = re.compile(r"first[- ]in[- ]$", re.I)
 
 
@@ -688,7 +693,8 @@ def _qualifies_cells(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     traces ("human cells", "human-specific mRNAs") is the donor, not the host."""
     ent = ents[k]
     doc = ent.doc  # (Doc.text rebuilds the whole text on each access: read the next tokens only)
-    if CELL_WORDS_AFTER.match(doc[ent.end : min(len(doc), ent.end + 8)].text):
+    after = doc[ent.end : min(len(doc), ent.end + 8)].text
+    if CELL_WORDS_AFTER.match(after) or SUSPENDED_SOURCE.match(after):
         return True
     if k + 1 >= len(ents):
         return False

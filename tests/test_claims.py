@@ -993,3 +993,19 @@ def test_advice_in_the_main_clause_and_harm_without_benefit(nlp, kb, tmp_path):
         ("hypothesis", []),
         ("finding", ["serum creatinine:beneficial"]),
     ]
+
+
+def test_suspended_hyphens_human_nuclei_and_cultured_cells_given_to_animals(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in sepsis in rats\n\n"
+        "Rats received human bone marrow-, adipose- or umbilical cord-derived MSCs after caecal ligation and "
+        "puncture.\n"
+        "ADSCs cultured under hypoxia (1% O2) for 48 h were given through the jugular vein 3 h after CLP.\n"
+        "Few human nuclei-positive cells were found in the kidney at day 14 after MSC infusion.\n",
+    )[1:]
+    assert rows[0]["species"] == ["rat"] and "human" in rows[0]["cell_origin"]
+    assert rows[1]["study_type"] == "in_vivo"
+    assert rows[2]["species"] == ["rat"]

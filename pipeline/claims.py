@@ -900,7 +900,9 @@ RECOMMENDATION = re.compile(
     re.I,
 )
 FIELD_BELIEF = re.compile(
-    r"\b(?:is|are)\s+(?:now\s+|generally\s+|widely\s+|commonly\s+)?(?:thought|believed|considered|assumed)\s+to\b", re.I
+    r"\b(?:is|are)\s+(?:now\s+|generally\s+|widely\s+|commonly\s+)?(?:thought|believed|considered|assumed)\s+to\b|"
+    r"\b(?:has|have)\s+been\s+(?:widely\s+)?(?:proposed|suggested|advocated|regarded)\s+as\b",  # "has been proposed as"
+    re.I,
 )
 # aim cues that also open a method sentence ("In this study, ...", "To explore the mechanism, ...")
 PURPOSE_ONLY = re.compile(

@@ -1009,3 +1009,16 @@ def test_suspended_hyphens_human_nuclei_and_cultured_cells_given_to_animals(nlp,
     assert rows[0]["species"] == ["rat"] and "human" in rows[0]["cell_origin"]
     assert rows[1]["study_type"] == "in_vivo"
     assert rows[2]["species"] == ["rat"]
+
+
+def test_a_proposed_role_is_background_and_clamping_of_the_left_renal_artery(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "AD-MSCs in pigs\n\n"
+        "The secretome of MSCs has been proposed as a cell-free alternative to MSC transplantation for AKI.\n"
+        "Pigs underwent right nephrectomy and 60-min clamping of the left renal artery and then received AD-MSCs.\n",
+    )[1:]
+    assert rows[0]["claim_type"] == "background"
+    assert rows[1]["injury_model"] == ["nephrectomy", "ischemia-reperfusion injury"]

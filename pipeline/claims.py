@@ -501,6 +501,10 @@ def _claim_row(
                 continue
             if concept.category == "cell_product" and not concept.cell_free and _parent_of_product(ents, k, kb):
                 continue
+            if concept.canonical_name in ("conditioned medium", "secretome") and SOURCE_MEDIUM_BEFORE.search(
+                text, 0, max(0, ent.start_char - start)
+            ):
+                continue  # "EVs isolated from hUC-MSC culture supernatants": the medium the EVs came from
             if concept.category == "injury_model" and NON_PREFIX.search(text, 0, ent.start_char - start):
                 continue  # "In non-CKD rats": the animals without the condition
             if concept.category in ("outcome", "mediator") and (
@@ -678,9 +682,15 @@ def _claim_row(
 
 # "human cells were detected", "human-specific mRNAs", "rat Alu sequences": the species of the cells (tracking).
 CELL_WORDS_AFTER = re.compile(
-    r"^\s*-?\s*(?:specific\s+)?(?:cells?|[\w-]*SCs?\b|nuclei|nuclear|mrnas?|dna|alu|sry|y[- ]chromosome|chromosomes?|"
+    r"^\s*-?\s*(?:specific\s+)?(?:cells?|[\w-]*SCs?\b|nuclei|nuclear|mitochondrial|mrnas?|dna|alu|sry|y[- ]chromosome|"
+    r"chromosomes?|"
     r"genes?|sequences?|"
     r"origin|donors?|markers?|antigens?)\b",
+    re.I,
+)
+SOURCE_MEDIUM_BEFORE = re.compile(
+    r"\b(?:EVs?|exosomes?|Exos?|microvesicles?|MVs?|vesicles?|sEVs?)\b[^.;]{0,40}?\b(?:isolated|purified|collected|"
+    r"obtained|derived|harvested|separated|prepared|enriched)\s+(?:by\s+[\w-]+\s+)?from\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
 # "human bone marrow-, adipose- or umbilical cord-derived MSCs": sources with a suspended hyphen

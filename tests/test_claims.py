@@ -1022,3 +1022,17 @@ def test_a_proposed_role_is_background_and_clamping_of_the_left_renal_artery(nlp
     )[1:]
     assert rows[0]["claim_type"] == "background"
     assert rows[1]["injury_model"] == ["nephrectomy", "ischemia-reperfusion injury"]
+
+
+def test_the_medium_vesicles_came_from_and_human_mitochondrial_dna(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "EVs in contrast AKI in rabbits\n\n"
+        "EVs isolated from hUC-MSC culture supernatants were infused into the renal artery of rabbits with contrast "
+        "media-induced AKI.\n"
+        "Human mitochondrial DNA was detected in the rabbit kidneys for 3 days after EV injection.\n",
+    )[1:]
+    assert rows[0]["cell_product"] == ["extracellular vesicles"]
+    assert rows[1]["species"] == ["rabbit"]

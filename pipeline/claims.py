@@ -172,12 +172,8 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
             row = _claim_row(document, section.name if section else "", index, start, end, text, ents, kb, lexicon)
             occurrences[text] += 1
             row["claim_id"] = claim_id(document.doc_id, text, occurrences[text])
-            strong, weak = _study_type_cues(text, lexicon, bool(row["cell_line"]))
             species = row["species"] or (claims[0]["species"] if claims and claims[0]["section"] == "title" else [])
-            if weak == "clinical" and species and "human" not in species:
-                weak = "in_vivo"  # "Female Lewis recipients" in a study of rats: animals that received a graft
-            if weak == "in_vitro" and row["route"]:
-                weak = "in_vivo"  # "ADSCs cultured under hypoxia were given through the jugular vein": given to animals
+            strong, weak = _study_type_cues(text, lexicon, bool(row["cell_line"]), species, bool(row["route"]))
             own_types.append(strong if strong != "unknown" or row["claim_type"] not in ("finding", "method") else weak)
             claims.append(row)
             for m in flat:
@@ -489,7 +485,7 @@ def _claim_row(
         for concept_id in concepts:
             concept = kb.concepts[concept_id]
             if concept.category == "species" and NOT_A_SPECIES.search(
-                text[max(0, ent.start_char - start - 9) : max(0, ent.start_char - start)]
+                text[max(0, ent.start_char - start - 9) : ent.start_char - start]
             ):
                 continue  # "a first-in-human trial"
             if concept.category == "cell_origin" or (concept.category == "species" and _qualifies_cells(ents, k, kb)):
@@ -682,10 +678,8 @@ def _claim_row(
 
 # "human cells were detected", "human-specific mRNAs", "rat Alu sequences": the species of the cells (tracking).
 CELL_WORDS_AFTER = re.compile(
-    r"^\s*-?\s*(?:specific\s+)?(?:cells?|[\w-]*SCs?\b|nuclei|nuclear|mitochondrial|mrnas?|dna|alu|sry|y[- ]chromosome|"
-    r"chromosomes?|"
-    r"genes?|sequences?|"
-    r"origin|donors?|markers?|antigens?)\b",
+    r"^\s*-?\s*(?:specific\s+)?(?:cells?|[\w-]*SCs?\b|nuclei|nuclear|mitochondrial|mrnas?|dna|alu|sry|"
+    r"y[- ]chromosome|chromosomes?|genes?|sequences?|origin|donors?|markers?|antigens?)\b",
     re.I,
 )
 SOURCE_MEDIUM_BEFORE = re.compile(
@@ -878,7 +872,6 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     return False
 
 
-#: Labelled sections of structured abstracts (lower-case labels, pipeline.documents) and the role they give.
 RATIO_DENOMINATOR = re.compile(r"\s*(?:mRNA\s+|protein\s+|expression\s+)?ratios?\b", re.I)
 # "mitochondrial membrane potential": a measured quantity, not a hedge
 NOT_A_HEDGE = re.compile(
@@ -922,6 +915,7 @@ PURPOSE_ONLY = re.compile(
 WE_ADVERB = re.compile(
     r"\bwe\s+(?:therefore|thus|hence|here|now|then|further|also|first|next|additionally|specifically)\s+", re.I
 )
+#: Labelled sections of structured abstracts (lower-case labels, pipeline.documents) and the role they give.
 BACKGROUND_SECTIONS = {"background", "introduction", "rationale"}
 AIM_SECTIONS = {"objective", "objectives", "aim", "aims", "purpose"}
 RESULT_SECTIONS = {"result", "results", "findings"}
@@ -963,8 +957,9 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "aim"  # a question ("Do exosomes protect against AKI?") asks what the study tests
     if section in AIM_SECTIONS:  # "Aims: MVs protect the kidney in several models. We examined whether ..."
         return "background" if direction != "unclear" else "aim"
+    plain = NOT_A_HEDGE.sub("", text)  # without "membrane potential" and the like
     if section in BACKGROUND_SECTIONS:
-        return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "background"
+        return "hypothesis" if hedged and MODAL_HEDGES.search(plain) else "background"
     if FIELD_BELIEF.search(text):  # "MSCs are thought to protect the kidney through ...": what the field holds
         return "background"
     if _is_advice(text):
@@ -976,9 +971,9 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     if ENDPOINT_DEFINITION.search(text) and not RESULT_NUMBERS.search(text):
         return "method"
     if section in RESULT_SECTIONS:
-        return "hypothesis" if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", text)) else "finding"
+        return "hypothesis" if hedged and MODAL_HEDGES.search(plain) else "finding"
     if direction != "unclear":
-        if hedged and MODAL_HEDGES.search(NOT_A_HEDGE.sub("", _main_clause(text))):
+        if hedged and MODAL_HEDGES.search(_main_clause(plain)):
             return "hypothesis"
         return "finding"
     if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):
@@ -990,9 +985,12 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     return "background"
 
 
-def _study_type_cues(text: str, lexicon: cues.Lexicon, cell_line: bool) -> tuple[str, str]:
+def _study_type_cues(
+    text: str, lexicon: cues.Lexicon, cell_line: bool, species: list[str] | None = None, given_by_route: bool = False
+) -> tuple[str, str]:
     """(strong, weak) study-type cue of a sentence: trial ids, "in vitro", cell lines are strong; species words
-    and "patients" are weak (they only type findings and methods, not background statements)."""
+    and "patients" are weak (they only type findings and methods, not background statements). ``species``: the
+    sentence's (or else the title's) species; ``given_by_route``: the sentence names how the therapy was given."""
     strong = weak = "unknown"
     if cues.trial_ids(text):
         strong = "clinical"
@@ -1010,6 +1008,10 @@ def _study_type_cues(text: str, lexicon: cues.Lexicon, cell_line: bool) -> tuple
         weak = "unknown"
     # "ADSCs cultured under hypoxia were given through the jugular vein of rats": cells prepared in culture and
     # then given to animals are an animal experiment
-    if weak == "in_vitro" and lexicon.study_type_weak["in_vivo"].search(text):
-        weak = "in_vivo"  # "Culture-expanded ADSCs attenuate AKI in mice": cells cultured, then given to animals
+    if weak == "in_vitro" and (lexicon.study_type_weak["in_vivo"].search(text) or given_by_route):
+        # "Culture-expanded ADSCs attenuate AKI in mice", "ADSCs cultured under hypoxia were given through the
+        # jugular vein": cells cultured, then given to animals
+        weak = "in_vivo"
+    if weak == "clinical" and species and "human" not in species:
+        weak = "in_vivo"  # "Female Lewis recipients" in a study of rats: animals that received a graft
     return strong, weak

@@ -47,19 +47,20 @@ ABOUT_CONTROLS = re.compile(
     re.I,
 )
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
+# "only at the higher dose", "attenuated AKI only at 2 x 10^6 cells": a benefit of one dose
+_ONLY_AT_DOSE = (
+    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
+    r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d"
+)
 RESTRICTED = re.compile(
     r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
-    r"\bonly (?:early|transient(?:ly)?|short-term)\b|"
-    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
-    r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d",  # "attenuated AKI only at 2 x 10^6 cells"
+    rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}",
     re.I,
 )
 # a benefit restricted to one arm: the outcome differs by arm ("only when given early", "restricted to exosomes
 # given at reperfusion"); not a benefit limited in time ("only transiently")
 ARM_RESTRICTED = re.compile(
-    r"\bonly (?:when|if)\b|"
-    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
-    r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d|"
+    rf"\bonly (?:when|if)\b|{_ONLY_AT_DOSE}|"
     r"\b(?:restricted|confined|limited)\s+to\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:[\w-]*(?:SCs?|EVs?|exosomes?|cells|CM|MVs?)|doses?|groups?|arms?|route)\b",
     re.I,

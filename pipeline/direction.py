@@ -24,8 +24,8 @@ THERAPY_WORDS = re.compile(
 )
 NEGATED_BEFORE = re.compile(
     r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)"
-    # "did not, however, restore", "without long-term protection"
-    r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+([\w-]+\s+)?$",
+    # "did not, however, restore", "without long-term protection", "did not appear to limit"
+    r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+(?:(?:appear|seem)\s+to\s+)?([\w-]+\s+)?$",
     re.I,
 )
 # "more effectively", "more than unmodified cells": a comparative of degree after a change verb
@@ -72,6 +72,17 @@ NOT_FOUND_AFTER = re.compile(
     re.I,
 )
 BOTH = re.compile(r"\b(?:both|either)\b", re.I)
+# "46% smaller", "2.1-fold larger": a sized change (a bare "smaller" or "larger" may describe a study or a group)
+SIZED_CHANGE = re.compile(r"(?:\d\s?%|\d-?fold)\s+(?:(smaller|narrower)|(larger|wider|greater))\b", re.I)
+# "Route of delivery determines the renoprotective efficacy", "WJ- and BM-MSCs differ in their capacity to limit
+# fibrosis", "divergent effects on tubular apoptosis": the effect depends on the arm (mixed)
+DEPENDS_ON_ARM = re.compile(
+    r"\b(?:route|timing|time|dose|tissue source|source|site|mode|origin)\s+(?:of\s+(?:[\w-]+\s+){0,2}?)?"
+    r"(?:determines?|dictates?|governs?)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:efficacy|effects?|benefit|outcome)\b|"
+    r"\b(?:divergent|opposing|opposite)\s+effects\b|"
+    r"\bdiffer(?:s|ed)?\s+in\s+(?:their\s+)?(?:capacity|ability|efficacy|potency)\b",
+    re.I,
+)
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
@@ -111,6 +122,9 @@ CONTROLS_BEFORE = re.compile(
 IN_ALL_GROUPS_AFTER = re.compile(
     r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b", re.I
 )  # not "in all ADMSC groups": the treated arms
+# "urinary KIM-1 and NGAL rose to a similar extent": an injury marker rising alike with and without the therapy
+ROSE = re.compile(r"rose|rise|rises|risen", re.I)
+SIMILAR_EXTENT_AFTER = re.compile(r"\s+to\s+(?:a\s+)?(?:similar|comparable|the\s+same)\s+(?:extent|degree)\b", re.I)
 LIMITS_USE_AFTER = re.compile(
     r"\s+(?:its|their|the)\s+(?:use|usefulness|applications?|applicability|translation|value|interpretation|"
     r"generali[sz]ability|utility|clinical)\b",
@@ -283,7 +297,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             and not MODAL.search(text[: match.start()])
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
-        if kind in ("up", "down", "harmful") and IN_ALL_GROUPS_AFTER.match(text, match.end()):
+        if kind in ("up", "down", "harmful") and (
+            IN_ALL_GROUPS_AFTER.match(text, match.end())
+            or (ROSE.fullmatch(match.group(0)) and SIMILAR_EXTENT_AFTER.match(text, match.end()))
+        ):
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
             found.append(Event(match.start(), match.end(), "no_effect"))
             return
@@ -312,6 +329,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     ):
         for match in pattern.finditer(text):
             add(match, kind)
+    for match in SIZED_CHANGE.finditer(text):
+        word = 1 if match.group(1) else 2
+        if not any(e.start <= match.start(word) < e.end for e in found):
+            found.append(Event(match.start(word), match.end(word), "down" if word == 1 else "up"))
     # Neutral change verbs ("affect", "alter") state a direction only when negated: "did not affect fibrosis".
     for match in lexicon.neutral.finditer(text):
         if not any(e.start <= match.start() < e.end for e in found) and (
@@ -755,6 +776,15 @@ def directions(
             reading = "mixed"
         per_target.append((target, reading))
     per_target = _other_arm_only(text, per_target)
+    depends = DEPENDS_ON_ARM.search(text)
+    if depends:
+        per_target = [
+            (t, "mixed" if t.start >= depends.start() and d in ("beneficial", "harmful") else d) for t, d in per_target
+        ]
+        read = {id(t) for t, _ in per_target}
+        per_target += [  # "divergent effects on tubular apoptosis": what differs needs no change verb
+            (t, "mixed") for t in targets if id(t) not in read and t.start >= depends.end() and t.good in ("up", "down")
+        ]
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if (arms if named_arms is None else named_arms) >= 2:
         # (arms the sentence names: "delayed EVs failed to lower creatinine, although they increased Ki-67" is
@@ -780,6 +810,8 @@ def directions(
         labels = {d for _, d in per_target}
     if labels == {"beneficial"} and (RESTRICTED.search(text) or ARM_CONTRAST.search(text)):
         labels = {"mixed"}
+    if depends and labels <= {"beneficial", "harmful", "mixed"}:
+        labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ
     if not labels:
         return per_target, "unclear"
     return per_target, labels.pop() if len(labels) == 1 else "mixed"

@@ -430,3 +430,21 @@ def test_verdicts_between_treated_arms_and_neither_after_whereas():
         "mortality.",
         arms=2,
     ) == ({"survival": "beneficial", "mortality": "no_effect"}, "mixed")
+
+
+def test_sized_changes_and_effects_that_depend_on_the_arm():
+    # "46% smaller" is a change; "smaller" alone is not read
+    assert read("Creatinine was 46% smaller after MSCs (P < 0.001).") == ({"creatinine": "beneficial"}, "beneficial")
+    assert read("NGAL was 2.1-fold larger after EVs than after vehicle.") == ({"NGAL": "harmful"}, "harmful")
+    assert read("Creatinine was measured in smaller kidneys.") == ({}, "unclear")
+    # a title saying that the route decides the effect: the arms differ
+    assert read("Route of delivery determines the renoprotective efficacy of MSCs in rats") == ({}, "mixed")
+    # what differs needs no change verb
+    assert read("MSCs and EVs: comparable protection but divergent effects on NGAL") == ({"NGAL": "mixed"}, "mixed")
+    assert read("MSCs from two sources differ in their capacity to restore GFR") == ({"GFR": "mixed"}, "mixed")
+    # a reference back to changes of another arm: none with this one
+    assert read("No such changes occurred after MSC infusion.") == ({}, "no_effect")
+    assert read("EVs did not appear to limit NGAL at either dose.") == ({"NGAL": "no_effect"}, "no_effect")
+    # a marker rising alike in all arms is the injury's course; a reduction "to a similar extent" compares arms
+    assert read("Urinary KIM-1 and NGAL rose to a similar extent.") == ({"NGAL": "no_effect"}, "no_effect")
+    assert read("MSCs and EVs reduced NGAL to a similar extent.", arms=2) == ({"NGAL": "beneficial"}, "beneficial")

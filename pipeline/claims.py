@@ -218,6 +218,13 @@ CONTEXT_FIELDS = (
     "timing",
     "study_type",
 )
+# "all three treatments", "each of the treated groups", "both preparations": every arm of the set-up (not "all
+# groups": the controls too)
+ALL_ARMS = re.compile(
+    r"\b(?:all(?:\s+(?:three|four|five))?|each(?:\s+of\s+the)?|both|every)\s+(?:(?:treatments?|products?|"
+    r"preparations?|therapies|interventions|regimens)|(?:treated|treatment|active)\s+(?:groups?|arms?))\b",
+    re.I,
+)
 ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
 # A sentence that names the study's endpoints ("The primary endpoint was AKI within 7 days") names conditions as
 # outcomes: they do not change the set-up that later sentences inherit.
@@ -329,8 +336,9 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
                     if field == "cell_product":
                         # every product of the set-up: a finding about some arms ("ADMSCs, but not EVs") does
                         # not make the doses and routes of the others another arm's
-                        arms = context.get("arm_products", ([], ()))[0]
-                        context["arm_products"] = (list(dict.fromkeys(arms + value)), ())
+                        arms, arm_ids = context.get("arm_products", ([], []))
+                        known = dict(zip(arms + value, list(arm_ids) + row["cell_product_ids"], strict=True))
+                        context["arm_products"] = (list(known), list(known.values()))
                 elif field == "dose":
                     context[field] = (value, (row["dose_value"], row["dose_unit"]))
                 elif field == "timing":
@@ -368,6 +376,8 @@ def _inherit(row: dict, stated: dict, context: dict) -> None:
         if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
             continue
         values, extra = context[field]
+        if field == "cell_product" and "arm_products" in context and ALL_ARMS.search(row["sentence"]):
+            values, extra = context["arm_products"]  # "lowered by all three treatments": every product given
         row[field] = values if field == "study_type" else list(values)
         if field in ENTITY_FIELDS:
             row[f"{field}_ids"] = list(extra)
@@ -503,6 +513,11 @@ def _claim_row(
                 continue  # "EVs isolated from hUC-MSC culture supernatants": the medium the EVs came from
             if concept.category == "injury_model" and NON_PREFIX.search(text, 0, ent.start_char - start):
                 continue  # "In non-CKD rats": the animals without the condition
+            if concept.category == "injury_model" and (
+                IMMUNOSUPPRESSION_AFTER.match(text, ent.end_char - start)
+                or IMMUNOSUPPRESSION_BEFORE.search(text, max(0, ent.start_char - start - 60), ent.start_char - start)
+            ):
+                continue  # "tacrolimus-based maintenance immunosuppression": the transplant's drugs, not the injury
             if concept.category in ("outcome", "mediator") and (
                 STIMULUS_AFTER.match(text, ent.end_char - start)
                 or STIMULUS_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
@@ -598,7 +613,8 @@ def _claim_row(
             direction = "beneficial"
     if not values["cell_product"] and NO_TREATMENT.search(text):
         direction, per_target = "unclear", []  # "no pharmacological therapy has proven effective" is no result
-    if OPEN_QUESTION.match(text) or lexicon.open_question.search(text) or WHETHER_UNKNOWN.search(text):
+    main = _concession_removed(text)  # "..., although a causal relation with the cells remains uncertain"
+    if OPEN_QUESTION.match(text) or lexicon.open_question.search(main) or WHETHER_UNKNOWN.search(main):
         # "Whether X protects ... has not been established": a question, not a finding
         direction, per_target = "unclear", []
         claim_type = "hypothesis" if hedged and section not in BACKGROUND_SECTIONS else "background"
@@ -789,6 +805,10 @@ MANIPULATED_BEFORE = re.compile(
     re.I,
 )
 NON_PREFIX = re.compile(r"\bnon-?\s*$", re.I)
+IMMUNOSUPPRESSION_AFTER = re.compile(
+    r"(?:-|\s+)?(?:based\s+)?(?:(?:and|or|plus)\s+[\w-]+\s+)?(?:maintenance\s+|triple\s+)?immunosuppress", re.I
+)
+IMMUNOSUPPRESSION_BEFORE = re.compile(r"\bimmunosuppress\w*\s+(?:\w+\s+){0,3}?(?:with|by|of|using)\s+$", re.I)
 # "MSCs primed with interferon-γ", "stimulated with TNF-α": the stimulus of the cells, not an outcome
 STIMULUS_BEFORE = re.compile(
     r"\b(?:primed|preconditioned|pretreated|pre-treated|stimulated|pre-stimulated|licensed|activated)\s+(?:with|by)\s+"
@@ -937,6 +957,16 @@ METHOD_SECTIONS = {
 
 def _is_advice(text: str) -> bool:
     return bool(SHOULD.search(_main_clause(text))) and not RESULT_NUMBERS.search(text)
+
+
+TRAILING_CONCESSION = re.compile(r"[,;]\s*(?:although|though|but|while|whereas)\b", re.I)
+
+
+def _concession_removed(text: str) -> str:
+    """The sentence before a trailing concession when the part before it reports a result: an open question there
+    ("..., although a causal relation with the cells remains uncertain") leaves the result a finding."""
+    m = TRAILING_CONCESSION.search(text)
+    return text[: m.start()] if m and m.start() >= 20 and RESULT_NUMBERS.search(text, 0, m.start()) else text
 
 
 def _main_clause(text: str) -> str:

@@ -83,7 +83,8 @@ DEPENDS_ON_ARM = re.compile(
     r"\bdiffer(?:s|ed)?\s+in\s+(?:their\s+)?(?:capacity|ability|efficacy|potency)\b",
     re.I,
 )
-CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although|however)\b", re.I)
+# (not a parenthetical ", however,": "Urinary protein excretion, however, was higher")
+CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although)\b|(?<!,\s)\bhowever\b(?!,)", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
 ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
 # "improves survival but not renal function": "not" right before a target.
@@ -168,7 +169,11 @@ ARM_COMPARISON = re.compile(
     r"sources|treated groups|schedules)\b|"
     # "but the difference between the two MSC groups was not significant (P = 0.42)"
     r"\bdifferences?\s+between\s+(?:the\s+)?(?:two|three|both)\s+(?:[\w-]+\s+)?(?:groups|arms|treatments|products|"
-    r"preparations|doses|regimens)\b[^.;]*",
+    r"preparations|doses|regimens)\b[^.;]*|"
+    # "reduced in both treated groups, with no difference between them", "did not differ from each other"
+    r"\b(?:no (?:significant )?differences?|did not (?:significantly )?differ|similar|comparable)\s+"
+    r"(?:between|among)\s+(?:them|themselves)\b|"
+    r"\bdid not (?:significantly )?differ\s+from\s+(?:each other|one another)\b",
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
@@ -177,7 +182,7 @@ RATE_IN_GROUP = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)(?:\s*(?:±|\+/-|\+/−)\s*\d+(?:\.\d+)?)?\s*"
     r"(?:%|(?!(?:with|in|for|among|of|after|and|vs|versus)\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Z0-9.²]{1,6}){0,2}(?:\s*m²)?)"
     r"\s+(?:with|in|for|among|of|after)\s+((?:the\s+)?[^,;()]+?)(?=\s*(?:,|;|\)|\band\b|\bvs\b|"
-    r"\bversus\b|\(|$))",
+    r"\bversus\b|\bcompared\s+(?:with|to)\b|\(|$))",
     re.I,
 )
 CONTROL_GROUP = re.compile(
@@ -201,6 +206,8 @@ ONLY_ARM = re.compile(
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
     re.I,
 )
+# "blunted only by MSCs": a product that alone did it implies another treated arm (controls do nothing "by")
+ONLY_BY_PRODUCT = re.compile(rf"only\s+by\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b", re.I)
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
 IMPLIED_ARM = re.compile(
     r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
@@ -251,6 +258,7 @@ IMMEDIATE_GAP = re.compile(
     r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
     re.I,
 )
+NOUN_OF_NEXT = re.compile(r"\s(?:in|of)$", re.I)  # "decline in", "reduction of": the change of the noun after it
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:[\w.%-]+\s+)?$", re.I)  # "was 46% smaller"
 
 
@@ -528,6 +536,11 @@ def _clause(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+# "reduced DGF", "lowered the incidence of AKI", "increased the risk of AKI" (not "induced AKI": the model)
+INJURY_AFTER_DOWN = re.compile(
+    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|occurrence|severity|frequency|development|onset)\s+of\s+)?", re.I
+)
+INJURY_AFTER_UP = re.compile(r"\s+(?:the\s+)?(?:incidence|rate|risk|occurrence|severity|frequency)\s+of\s+", re.I)
 # "given at the onset of CPB reduced ...": an injury named inside a phrase is not the subject of the verb after it
 INJURY_IN_PHRASE = re.compile(
     r"\b(?:of|after|before|at|following|during|from|by|with|in|to|upon|post|within)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.I
@@ -624,6 +637,12 @@ def directions(
         found + [e for e in ratio_events if e.kind != "no_effect" and not _inside(e, comparisons)],
         key=lambda e: e.start,
     )
+    for e in found:  # "reduced DGF", "lowered the incidence of AKI": the therapy changed the injury itself
+        if e.kind in ("down", "up") and any(
+            (INJURY_AFTER_DOWN if e.kind == "down" else INJURY_AFTER_UP).fullmatch(text[e.end : start])
+            for start, _ in injury_spans
+        ):
+            e.kind = "beneficial" if e.kind == "down" else "harmful"
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
     targets = sorted(targets, key=lambda t: t.start)
@@ -711,7 +730,12 @@ def directions(
             for e in found
             if lo <= e.start and e.end <= noun_start and target.start - e.end <= 100 and id(e) not in passive_used
         ]
-        after = [e for e in found if tail <= e.start < hi and e.start - tail <= 80]
+        # (not a change noun of what follows: "mortality or a 25% decline in GFR")
+        after = [
+            e
+            for e in found
+            if tail <= e.start < hi and e.start - tail <= 80 and not NOUN_OF_NEXT.search(text, e.start, e.end)
+        ]
         # "... decreased the Bax/Bcl-2 ratio, and renal HGF protein was higher": the predicate of a later target
         passive = (
             after
@@ -747,6 +771,8 @@ def directions(
             compared = _compared_rates(text[target.end : hi]) or _paired_values(text[target.end : hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 reading = _reading(Event(target.end, target.end, compared), target)
+                if any(target.end <= e.start < hi for e in stats) and not any(target.end <= w < hi for w, _ in wins):
+                    reading = "no_effect"  # "in 12.9% of MSC-treated and 11.4% of placebo-treated patients (P = 0.80)"
                 if reading in ("beneficial", "harmful") and arms >= 2 and ONLY_ARM.search(text, target.end):
                     reading = "mixed"  # "75% with MSCs, 58% with EVs ...; only the MSC group differed"
                 per_target.append((target, reading))
@@ -766,7 +792,12 @@ def directions(
             restricted
             or (
                 (only := ONLY_ARM.search(text, lo, hi))
-                and (arms >= 2 or BOTH.search(text) or IMPLIED_ARM.search(only.group(0)))
+                and (
+                    arms >= 2
+                    or BOTH.search(text)
+                    or IMPLIED_ARM.search(only.group(0))
+                    or ONLY_BY_PRODUCT.match(only.group(0))
+                )
             )
             or _disagree_after(text, target, targets[index + 1 :])
             or ARM_CONTRAST.search(text)
@@ -810,6 +841,14 @@ def directions(
         labels = {d for _, d in per_target}
     if labels == {"beneficial"} and (RESTRICTED.search(text) or ARM_CONTRAST.search(text)):
         labels = {"mixed"}
+    if (
+        not per_target
+        and wins
+        and any(not e.used for e in stats)
+        and (arms if named_arms is None else named_arms) >= 2
+        and labels <= {"no_effect", "beneficial", "harmful"}
+    ):
+        labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ
     if depends and labels <= {"beneficial", "harmful", "mixed"}:
         labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ
     if not labels:

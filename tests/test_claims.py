@@ -1036,3 +1036,39 @@ def test_the_medium_vesicles_came_from_and_human_mitochondrial_dna(nlp, kb, tmp_
     )[1:]
     assert rows[0]["cell_product"] == ["extracellular vesicles"]
     assert rows[1]["species"] == ["rabbit"]
+
+
+def test_transplant_drugs_trial_design_and_a_concession_after_a_result(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs around cardiac surgery\n\n"
+        "We conducted a double-blind phase 2 trial in 140 adults with chronic kidney disease undergoing cardiac "
+        "surgery. "
+        "All patients received tacrolimus-based maintenance immunosuppression. "
+        "Rats received tacrolimus for 28 days to induce nephrotoxicity and were then given MSCs. "
+        "Postoperative atrial fibrillation was more frequent in the MSC group (41% vs 24%; P = 0.03), although a "
+        "causal relation with the cells remains uncertain.\n",
+    )[1:]
+    assert [r["claim_type"] for r in rows] == ["method", "method", "method", "finding"]
+    # the trial's drugs are no injury model; a tacrolimus injury is
+    assert "tacrolimus" not in rows[1]["injury_model"]
+    assert rows[2]["injury_model"] == ["tacrolimus", "nephrotoxicity"]
+    assert (rows[3]["effect_direction"], rows[3]["outcome_effects"]) == ("harmful", ["adverse events:harmful"])
+
+
+def test_all_treatments_take_every_product_of_the_set_up(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Cells, EVs and CM in cisplatin AKI\n\n"
+        "Mice with cisplatin-induced AKI received ADSCs, their EVs or conditioned medium (CM) intravenously. "
+        "The rise in TNF-α was blunted only by ADSCs. "
+        "Kidney malondialdehyde was lowered by all three treatments (P < 0.05 for each). "
+        "Serum creatinine returned to baseline in all groups.\n",
+    )[1:]
+    assert rows[1]["cell_product"] == ["msc"]
+    assert rows[2]["cell_product"] == ["msc", "extracellular vesicles", "conditioned medium"]
+    assert rows[3]["cell_product"] == ["msc"]  # all groups: the controls too, no arm named

@@ -448,3 +448,39 @@ def test_sized_changes_and_effects_that_depend_on_the_arm():
     # a marker rising alike in all arms is the injury's course; a reduction "to a similar extent" compares arms
     assert read("Urinary KIM-1 and NGAL rose to a similar extent.") == ({"NGAL": "no_effect"}, "no_effect")
     assert read("MSCs and EVs reduced NGAL to a similar extent.", arms=2) == ({"NGAL": "beneficial"}, "beneficial")
+
+
+def test_rates_compared_in_words_parenthetical_however_and_changes_of_the_injury():
+    # "compared with" ends the first arm's label
+    assert read("Survival was 25% after MSC infusion compared with 55% with PBS (P = 0.01).") == (
+        {"survival": "harmful"},
+        "harmful",
+    )
+    # a parenthetical "however" does not part the outcome from its verb
+    assert read("Creatinine, however, was higher in the EV group than in saline-treated rats (P = 0.01).") == (
+        {"creatinine": "harmful"},
+        "harmful",
+    )
+    # a change of the injury itself; the model's own induction is no result
+    assert read("MSCs reduced DGF but did not improve GFR.", injury=("DGF",)) == ({"GFR": "no_effect"}, "mixed")
+    assert read("MSCs increased the incidence of AKI.", injury=("AKI",)) == ({}, "harmful")
+    assert read("Glycerol induced AKI in all rats given MSCs.", injury=("AKI",)) == ({}, "unclear")
+    # one significant and one non-significant comparison of two arms with the control: the arms differ
+    assert read("DGF occurred in 16% and 31% (P = 0.03 for high dose vs control; P = 0.42 for low dose).", arms=2) == (
+        {},
+        "mixed",
+    )
+    # "excess mortality" is a rise in deaths
+    assert read("MSCs caused excess mortality at the high dose.") == ({"mortality": "harmful"}, "harmful")
+    # a product that alone changed an outcome implies another treated arm
+    assert read("The rise in NGAL was blunted only by MSCs.") == ({"NGAL": "mixed"}, "mixed")
+    # rates compared across arms, judged non-significant at the end of the clause
+    assert read(
+        "At 90 days, mortality or a 25% decline in GFR had occurred in 12.9% of MSC-treated and 11.4% of "
+        "placebo-treated patients (P = 0.80)."
+    ) == ({"mortality": "no_effect", "GFR": "no_effect"}, "no_effect")
+    # a comparison of the treated arms with each other is no finding of no effect
+    assert read("Creatinine and NGAL were reduced in both treated groups, with no difference between them.", 2) == (
+        {"creatinine": "beneficial", "NGAL": "beneficial"},
+        "beneficial",
+    )

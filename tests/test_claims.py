@@ -1072,3 +1072,15 @@ def test_all_treatments_take_every_product_of_the_set_up(nlp, kb, tmp_path):
     assert rows[1]["cell_product"] == ["msc"]
     assert rows[2]["cell_product"] == ["msc", "extracellular vesicles", "conditioned medium"]
     assert rows[3]["cell_product"] == ["msc"]  # all groups: the controls too, no arm named
+
+
+def test_antibodies_against_the_donor_are_an_adverse_event(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Repeated MSCs in cisplatin AKI\n\n"
+        "Repeated intravenous injections of allogeneic MSCs induced anti-donor antibodies in mice with cisplatin "
+        "nephrotoxicity [14].\n",
+    )[1:]
+    assert (rows[0]["effect_direction"], rows[0]["outcome_effects"]) == ("harmful", ["adverse events:harmful"])

@@ -254,14 +254,26 @@ ANATOMICAL_AFTER = re.compile(r"\s+(?:white\s+|visceral\s+)?(?:fat|adipose|tissu
 VASCULAR_ROUTES = {"intravenous", "intra-arterial"}
 
 
+# "subcapsular haematomas", "intrarenal thrombosis", "venous blood", "intrarenal oxygenation", "subcutaneous LLC
+# tumors": a place in the body where something was found, measured or grown, not how the therapy was given
+FINDING_PLACE_AFTER = re.compile(
+    r"\s+(?:haematomas?|hematomas?|ha?emorrhages?|bleeding|thrombosis|thrombi|fibrosis|inflammation|infarcts?|"
+    r"infarction|oxygenation|hypoxia|pressure|blood|flow|perfusion|scars?|adhesions?|abscess(?:es)?|congestion|"
+    r"return|outflow|haematuria|hematuria|vasculature|microvasculature|resistance|"
+    r"(?:[\w-]+\s+){0,3}(?:tumou?rs?|xenografts?|carcinomas?))\b",  # "subcutaneous Lewis lung carcinoma tumors"
+    re.I,
+)
+
+
 def route_matches(text: str, lexicon: Lexicon) -> list[tuple[str, int, int]]:
     """Every route phrase in ``text`` as (canonical route, start, end), in text order; a route word that names a
-    tissue ("subcutaneous fat") is not a route."""
+    tissue ("subcutaneous fat") or the place of a finding ("subcapsular haematomas") is not a route."""
     found = [
         (name, m.start(), m.end())
         for name, pattern in lexicon.routes
         for m in pattern.finditer(text)
-        if name in VASCULAR_ROUTES or not ANATOMICAL_AFTER.match(text, m.end())
+        if (name in VASCULAR_ROUTES or not ANATOMICAL_AFTER.match(text, m.end()))
+        and not FINDING_PLACE_AFTER.match(text, m.end())
     ]
     return sorted(found, key=lambda x: x[1])
 

@@ -70,6 +70,16 @@ def test_a_route_word_naming_a_tissue_is_not_a_route():
     assert [name for name, *_ in cues.route_matches(text, lexicon)] == ["subcutaneous", "intravenous"]
 
 
+def test_the_place_of_a_finding_is_not_a_route():
+    lexicon = cues.load_lexicon()
+    text = (
+        "Cells injected into the subcapsular space caused subcapsular haematomas and intrarenal thrombosis; "
+        "venous blood was sampled in mice bearing subcutaneous Lewis lung carcinoma tumors, and intrarenal injection "
+        "was well tolerated."
+    )
+    assert [name for name, *_ in cues.route_matches(text, lexicon)] == ["subcapsular", "intrarenal"]
+
+
 def test_a_renal_artery_is_a_route_only_when_something_goes_into_it():
     lexicon = cues.load_lexicon()
     names = [

@@ -316,6 +316,13 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
                     own.pop("injury_model")
                     stated.pop("injury_model", None)
             _inherit(row, own, context)  # an endpoint sentence keeps the conditions it names
+        if row["claim_type"] == "aim" and len(stated.get("injury_model", [])) > 1:
+            # "We examined exosomes in cisplatin-induced AKI": the aim's wider name adds nothing to the set-up
+            named = stated["injury_model"]
+            keep = [i for i, m in enumerate(named) if not any(m in wider.get(o, ()) for o in named)]
+            if keep and len(keep) < len(stated["injury_model"]):
+                row = {**row, "injury_model_ids": [row["injury_model_ids"][i] for i in keep]}
+                stated["injury_model"] = [stated["injury_model"][i] for i in keep]
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
                 if (

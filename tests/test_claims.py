@@ -1084,3 +1084,20 @@ def test_antibodies_against_the_donor_are_an_adverse_event(nlp, kb, tmp_path):
         "nephrotoxicity [14].\n",
     )[1:]
     assert (rows[0]["effect_direction"], rows[0]["outcome_effects"]) == ("harmful", ["adverse events:harmful"])
+
+
+def test_an_aim_adds_its_specific_injury_model_to_the_set_up(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Exosomes in cisplatin nephrotoxicity\n\n"
+        "We examined the effects of exosomes from human umbilical cord MSCs on cisplatin-induced AKI in rats. "
+        "Exosomes were given intravenously 24 h after cisplatin. "
+        "Exosomes lowered serum creatinine (P < 0.01). "
+        "In a second set of rats, AKI was induced by glycerol and exosomes were injected intravenously. "
+        "Exosomes lowered BUN (P < 0.05).\n",
+    )[1:]
+    assert rows[0]["injury_model"] == ["cisplatin", "acute kidney injury"]  # the aim row states both
+    assert rows[2]["injury_model"] == ["cisplatin"]  # the finding takes the aim's specific model
+    assert rows[4]["injury_model"] == ["acute kidney injury", "glycerol"]  # a method's wider name stays

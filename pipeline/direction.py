@@ -23,7 +23,8 @@ THERAPY_WORDS = re.compile(
     re.I,
 )
 NEGATED_BEFORE = re.compile(
-    r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of)"
+    r"\b(not(?!\s+only\b)|no|never|failed to|fail to|fails to|without|neither|nor|lack of|absence of|"
+    r"none\s+of\s+(?:these|the|those|them)(?:\s+[\w-]+)?)"  # "none of these markers changed"
     # "did not, however, restore", "without long-term protection", "did not appear to limit"
     r"(?:\s*,\s*(?:however|though|therefore|thus|in fact|moreover)\s*,)?\s+(?:(?:appear|seem)\s+to\s+)?([\w-]+\s+)?$",
     re.I,
@@ -123,6 +124,13 @@ CONTROLS_BEFORE = re.compile(
 IN_ALL_GROUPS_AFTER = re.compile(
     r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b", re.I
 )  # not "in all ADMSC groups": the treated arms
+DOSE_LABEL_AFTER = re.compile(r"[\s-]+(?:[\w-]+\s+)?(?:doses?|dosages?|concentrations?)\b(?!-)", re.I)
+# "no death was judged related to the study product": the events happened, but not because of the therapy
+NOT_ATTRIBUTED = re.compile(
+    r"\b(?:no|none\s+of\s+the)\s+(?:[\w-]+\s+)?(?:deaths?|events?)\s+(?:was|were)\s+(?:(?:judged|considered|deemed|"
+    r"thought|assessed\s+as)\s+)?(?:to\s+be\s+)?(?:related|attributable|attributed)\s+to\b",
+    re.I,
+)
 # "urinary KIM-1 and NGAL rose to a similar extent": an injury marker rising alike with and without the therapy
 ROSE = re.compile(r"rose|rise|rises|risen", re.I)
 SIMILAR_EXTENT_AFTER = re.compile(r"\s+to\s+(?:a\s+)?(?:similar|comparable|the\s+same)\s+(?:extent|degree)\b", re.I)
@@ -200,7 +208,7 @@ CHANGE_NOUN = re.compile(
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
 # "restored only by the high dose", "reduced by control cells only"
-_ARM_NOUN = rf"(?:groups?|arms?|doses?|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
+_ARM_NOUN = rf"(?:groups?|arms?|cohorts?|doses?|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
     rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,4}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
@@ -212,6 +220,7 @@ ONLY_BY_PRODUCT = re.compile(rf"only\s+by\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PR
 IMPLIED_ARM = re.compile(
     r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
     r"highest|low|lower|lowest|early|late|delayed|naive|unmodified|primed|preconditioned|pretreatment|pre-treatment|"
+    r"pre-[\w-]+|post-[\w-]+|"  # "only in pre-hAMSC rats": an arm named by its time implies another
     r"rescue|prophylactic|single|repeated|control\s+(?:cells|MSCs?|"
     r"EVs?))\b",
     re.I,
@@ -312,6 +321,8 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
             found.append(Event(match.start(), match.end(), "no_effect"))
             return
+        if kind in ("up", "down") and DOSE_LABEL_AFTER.match(text, match.end()):
+            return  # "the lower intra-arterial dose", "higher-dose cohorts": the name of an arm
         if kind == "down" and LIMITS_USE_AFTER.match(text, match.end()):
             return  # "The lack of benefit limits its use": no change in an outcome
         if kind == "beneficial" and ARM_LABEL_AFTER.match(text, match.end()):
@@ -807,6 +818,13 @@ def directions(
             reading = "mixed"
         per_target.append((target, reading))
     per_target = _other_arm_only(text, per_target)
+    if NOT_ATTRIBUTED.search(text):
+        per_target = [
+            (t, "no_effect" if t.good in ("down", "absent") and d in ("harmful", "mixed") else d) for t, d in per_target
+        ]
+        for e in found:
+            if e.kind == "harmful":
+                e.used = True
     depends = DEPENDS_ON_ARM.search(text)
     if depends:
         per_target = [

@@ -1101,3 +1101,16 @@ def test_an_aim_adds_its_specific_injury_model_to_the_set_up(nlp, kb, tmp_path):
     assert rows[0]["injury_model"] == ["cisplatin", "acute kidney injury"]  # the aim row states both
     assert rows[2]["injury_model"] == ["cisplatin"]  # the finding takes the aim's specific model
     assert rows[4]["injury_model"] == ["acute kidney injury", "glycerol"]  # a method's wider name stays
+
+
+def test_microthrombosis_is_an_adverse_event(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "PMSCs in glycerol AKI\n\n"
+        "Intra-arterial delivery of human placenta-derived MSCs caused renal microthrombosis in rats with "
+        "glycerol-induced AKI.\n",
+    )[1:]
+    assert (rows[0]["effect_direction"], rows[0]["outcome_effects"]) == ("harmful", ["adverse events:harmful"])
+    assert rows[0]["route"] == ["intra-arterial"]  # "renal microthrombosis" is the place of a finding, not a route

@@ -484,3 +484,29 @@ def test_rates_compared_in_words_parenthetical_however_and_changes_of_the_injury
         {"creatinine": "beneficial", "NGAL": "beneficial"},
         "beneficial",
     )
+
+
+def test_arm_labels_none_of_these_and_events_not_attributed():
+    # "only in the two higher-dose cohorts", "only in pre-MSC rats": another arm did not
+    assert read("BUN fell in all cohorts, whereas NGAL declined only in the two higher-dose cohorts.") == (
+        {"BUN": "beneficial", "NGAL": "mixed"},
+        "mixed",
+    )
+    assert read("NGAL was reduced only in pre-MSC rats.") == ({"NGAL": "mixed"}, "mixed")
+    # "none of these markers changed" with the other arm: the arms differ
+    assert read("Early CM decreased NGAL and BUN, whereas none of these markers changed with delayed CM.", 2) == (
+        {"NGAL": "mixed", "BUN": "mixed"},
+        "mixed",
+    )
+    # "the lower intra-arterial dose" names an arm; "fell dose-dependently" is still a fall
+    assert read("No mortality occurred after intravenous MSCs or the lower intra-arterial dose.", 3) == (
+        {"mortality": "no_effect"},
+        "no_effect",
+    )
+    assert read("Creatinine fell dose-dependently.") == ({"creatinine": "beneficial"}, "beneficial")
+    # events that happened, but were not judged due to the therapy
+    assert read("Mortality rose to 28% by day 28; no death was judged related to the study product.") == (
+        {"mortality": "no_effect"},
+        "no_effect",
+    )
+    assert read("MSCs offered no advantage over saline for GFR.") == ({"GFR": "no_effect"}, "no_effect")

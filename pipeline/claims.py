@@ -910,6 +910,8 @@ TRAILING_READING = re.compile(
     r",\s*(?:suggesting|indicating|implying|which (?:suggests|indicates|implies))\b|;|"
     # "did not reduce AKI, although it may preserve kidney function": a hedged concession
     r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could|should)\b)|"
+    # "caused fatal embolism, so pulmonary entrapment should be considered": advice drawn from the result
+    r",\s*(?:so|and)\b(?=(?:\s+[\w-]+){0,8}\s+should\b)|"
     r",\s*(?:although|though|while|whereas)\b(?=[^.;]{0,100}\b(?:may|might|could)\b)",
     re.I,
 )

@@ -124,6 +124,7 @@ CONTROLS_BEFORE = re.compile(
 IN_ALL_GROUPS_AFTER = re.compile(
     r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b", re.I
 )  # not "in all ADMSC groups": the treated arms
+COMPARING_CUE_END = re.compile(r"\b(?:from|to|with|than)$", re.I)  # "indistinguishable from that in PBS-treated rats"
 DOSE_LABEL_AFTER = re.compile(r"[\s-]+(?:[\w-]+\s+)?(?:doses?|dosages?|concentrations?)\b(?!-)", re.I)
 # "no death was judged related to the study product": the events happened, but not because of the therapy
 NOT_ATTRIBUTED = re.compile(
@@ -368,7 +369,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
         for e in found
         if not (
             e.kind == "no_effect"
-            and (ABOUT_CONTROLS.match(text, e.end) or CONTROLS_BEFORE.search(text, max(0, e.start - 80), e.start))
+            and (
+                (ABOUT_CONTROLS.match(text, e.end) and not COMPARING_CUE_END.search(text, e.start, e.end))
+                or CONTROLS_BEFORE.search(text, max(0, e.start - 80), e.start)
+            )
         )
     ]
     # The longest cue wins: "more pronounced effect on" is beneficial, not the change verb "more" inside it.
@@ -710,6 +714,11 @@ def directions(
             # not by one about another outcome earlier in the clause ("did not improve GFR, and ... infusion
             # reactions")
             near = max(lo, target.start - 60)
+            # "do not improve renal function and increase microthrombosis": a negation before another verb that
+            # reports the target ("increase") is that verb's
+            near = max(
+                [near] + [e.end for e in found if near <= e.start < target.start and e.kind in ("up", "harmful")]
+            )
             denied = NEGATION_WORD.search(text[near : target.start + 3])
             denied = denied or NOT_FOUND_AFTER.search(text[target.end : hi])
             denied = (

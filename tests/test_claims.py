@@ -1114,3 +1114,20 @@ def test_microthrombosis_is_an_adverse_event(nlp, kb, tmp_path):
     )[1:]
     assert (rows[0]["effect_direction"], rows[0]["outcome_effects"]) == ("harmful", ["adverse events:harmful"])
     assert rows[0]["route"] == ["intra-arterial"]  # "renal microthrombosis" is the place of a finding, not a route
+
+
+def test_advice_drawn_from_a_result_leaves_it_a_finding(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MenSCs in colistin AKI\n\n"
+        "Mice with colistin-induced AKI received MenSCs retro-orbitally. "
+        "At the higher dose they caused fatal pulmonary embolism, so pulmonary entrapment should be considered "
+        "before MenSCs are tested further. "
+        "Pulmonary entrapment should be considered before MenSCs are tested further.\n",
+    )[1:]
+    assert [(r["claim_type"], r["effect_direction"]) for r in rows[1:]] == [
+        ("finding", "harmful"),
+        ("hypothesis", "unclear"),
+    ]

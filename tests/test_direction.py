@@ -510,3 +510,12 @@ def test_arm_labels_none_of_these_and_events_not_attributed():
         "no_effect",
     )
     assert read("MSCs offered no advantage over saline for GFR.") == ({"GFR": "no_effect"}, "no_effect")
+    # a negation before another verb is that verb's; "indistinguishable from" the controls is no effect
+    assert read("MSCs did not improve GFR and increased infusion reactions.") == (
+        {"GFR": "no_effect", "infusion reactions": "harmful"},
+        "mixed",
+    )
+    assert read("Creatinine after either dose was indistinguishable from that in PBS-treated rats.") == (
+        {"creatinine": "no_effect"},
+        "no_effect",
+    )

@@ -132,6 +132,15 @@ NOT_ATTRIBUTED = re.compile(
     r"thought|assessed\s+as)\s+)?(?:to\s+be\s+)?(?:related|attributable|attributed)\s+to\b",
     re.I,
 )
+# "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
+LOWERED_GAP = re.compile(
+    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:[\w-]+\s+){0,2}?", re.I
+)
+# "NGAL was also reduced in both groups": something reduced it, the treatments (not the injury's own course)
+TREATED_PASSIVE = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+|similarly\s+|significantly\s+)?(?:reduced|decreased|lowered|attenuated|improved)$",
+    re.I,
+)
 # "urinary KIM-1 and NGAL rose to a similar extent": an injury marker rising alike with and without the therapy
 ROSE = re.compile(r"rose|rise|rises|risen", re.I)
 SIMILAR_EXTENT_AFTER = re.compile(r"\s+to\s+(?:a\s+)?(?:similar|comparable|the\s+same)\s+(?:extent|degree)\b", re.I)
@@ -177,12 +186,12 @@ ARM_COMPARISON = re.compile(
     r"(?:the\s+)?(?:two|three|four|both)\s+(?:treatments|products|preparations|regimens|routes|doses|cell types|"
     r"sources|treated groups|schedules)\b|"
     # "but the difference between the two MSC groups was not significant (P = 0.42)"
-    r"\bdifferences?\s+between\s+(?:the\s+)?(?:two|three|both)\s+(?:[\w-]+\s+)?(?:groups|arms|treatments|products|"
-    r"preparations|doses|regimens)\b[^.;]*|"
+    r"\b(?:no\s+(?:significant\s+)?)?differences?\s+between\s+(?:the\s+)?(?:two|three|both)\s+(?:[\w-]+\s+)?(?:groups|arms|"
+    r"treatments|products|preparations|doses|regimens)\b(?:[^.;]|\.\d)*|"
     # "reduced in both treated groups, with no difference between them", "did not differ from each other"
     r"\b(?:no (?:significant )?differences?|did not (?:significantly )?differ|similar|comparable)\s+"
     r"(?:between|among)\s+(?:them|themselves)\b|"
-    r"\bdid not (?:significantly )?differ\s+from\s+(?:each other|one another)\b",
+    r"\bdid not (?:significantly )?differ\s+from\s+(?:each other|one another)\b(?:\s*\([^()]*\))?",
     re.I,
 )
 # "40% with vehicle", "67% in the late-passage group": a rate and the arm it belongs to
@@ -316,7 +325,7 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if kind in ("up", "down", "harmful") and (
-            IN_ALL_GROUPS_AFTER.match(text, match.end())
+            (IN_ALL_GROUPS_AFTER.match(text, match.end()) and not TREATED_PASSIVE.search(text, 0, match.end()))
             or (ROSE.fullmatch(match.group(0)) and SIMILAR_EXTENT_AFTER.match(text, match.end()))
         ):
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
@@ -738,6 +747,21 @@ def directions(
                     for e in found
                 )
             )
+            lowered = next(
+                (
+                    e
+                    for e in found
+                    if e.kind in ("beneficial", "down")
+                    and lo <= e.start
+                    and e.end <= target.start
+                    and LOWERED_GAP.fullmatch(text[e.end : target.start])
+                ),
+                None,
+            )
+            if lowered is not None and not denied:  # "heparin prevented glomerular thrombosis": fewer of them
+                lowered.used = True
+                per_target.append((target, "beneficial"))
+                continue
             per_target.append((target, "no_effect" if denied else "harmful"))
             continue
         noun = CHANGE_NOUN.search(text[lo : target.start])

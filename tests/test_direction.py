@@ -519,3 +519,21 @@ def test_arm_labels_none_of_these_and_events_not_attributed():
         {"creatinine": "no_effect"},
         "no_effect",
     )
+    # "were reduced in both groups": by the treatments; "remained elevated": no change; "fell in all groups": the course
+    assert read("Creatinine and NGAL were also reduced in both groups, whereas BUN remained elevated.", 2) == (
+        {"creatinine": "beneficial", "NGAL": "beneficial", "BUN": "no_effect"},
+        "mixed",
+    )
+    assert read("Serum creatinine fell in all groups.") == ({"creatinine": "no_effect"}, "no_effect")
+    # a harm that the therapy prevented or made rarer
+    assert read("Heparin prevented infusion reactions and restored survival.") == (
+        {"infusion reactions": "beneficial", "survival": "beneficial"},
+        "beneficial",
+    )
+    assert read("MSCs did not prevent infusion reactions.") == ({"infusion reactions": "no_effect"}, "no_effect")
+    # two treated arms compared with each other, with their own p-value: no finding of no effect
+    assert read(
+        "Creatinine was reduced from 2.6 mg/dL with PBS to 1.5 mg/dL with MSCs and 1.7 mg/dL with EVs (both P < 0.01), "
+        "with no difference between the two treatment groups (P = 0.29).",
+        2,
+    ) == ({"creatinine": "beneficial"}, "beneficial")

@@ -267,10 +267,36 @@ def _opening_is_background(rows: list[dict]) -> None:
     for row in rows:
         if row["section"] == "title":
             continue
+        if (
+            row["claim_type"] == "finding"
+            and row["section"] == "abstract"
+            and not row["citations"]
+            and OPENING_PRESENT.search(row["sentence"])
+            and not OPENING_RESULT.search(row["sentence"])
+        ):
+            # "EVs released by MSCs attenuate nephrotoxic AKI in several rodent studies": what the field knows,
+            # stated in the present before the study's aim or methods (a past-tense result stays a finding)
+            row["claim_type"] = "background"
+            continue
         if row["claim_type"] in ("aim", "method", "finding"):
             return
         if row["claim_type"] == "hypothesis":
             row["claim_type"] = "background"
+
+
+# an opening sentence stating the field's knowledge in the present ("MSCs protect", "have been reported to")
+OPENING_PRESENT = re.compile(
+    r"\b(?:attenuate|protect|reduce|improve|ameliorate|prevent|promote|limit|mitigate|alleviate|confer|exert|"
+    r"accelerate|enhance|decrease|increase|reproduce|have|has|is|are|remains?|indicate|show)\b",
+    re.I,
+)
+# ... but not this study's result: a past-tense change or verdict, numbers, "we", "here"
+OPENING_RESULT = re.compile(
+    r"\b(?:did|was|were|we|our|here|herein|this study|the present study)\b|\b(?:reduced|improved|attenuated|"
+    r"protected|ameliorated|prevented|decreased|increased|restored|lost|lowered|failed|abolished|raised|"
+    r"accelerated|enhanced|worsened|aggravated)\b(?!\s+by\b)|\d\s*%|\bp\s*[<=>]",
+    re.I,
+)
 
 
 def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, frozenset[str]] | None = None) -> None:

@@ -132,6 +132,7 @@ NOT_ATTRIBUTED = re.compile(
     r"thought|assessed\s+as)\s+)?(?:to\s+be\s+)?(?:related|attributable|attributed)\s+to\b",
     re.I,
 )
+CHANGE_BY = re.compile(r"\s+by\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?\d", re.I)  # "increased by 0.21 mg/dL"
 # "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
 LOWERED_GAP = re.compile(
     r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:[\w-]+\s+){0,2}?", re.I
@@ -827,6 +828,14 @@ def directions(
             passive_used.add(id(chosen))
         chosen.used = True
         reading = _reading(chosen, target)
+        if chosen.kind in ("up", "down") and CHANGE_BY.match(text, chosen.end):
+            # "increased by 0.21 mg/dL in MV-treated rats versus 0.58 mg/dL in vehicle-treated rats": the arms'
+            # changes compared, not the change itself
+            compared = _compared_rates(text[chosen.end : hi]) or _paired_values(text[chosen.end : hi])
+            if compared in ("up", "down"):
+                flip = {"up": "down", "down": "up"}
+                relative = compared if chosen.kind == "up" else flip[compared]
+                reading = _reading(Event(chosen.end, chosen.end, relative), target)
         restricted = ARM_RESTRICTED.search(text, lo, hi)
         if restricted and re.search(
             r",\s*and\b", text[min(restricted.end(), target.end) : max(restricted.start(), target.start)]

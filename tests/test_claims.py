@@ -1131,3 +1131,17 @@ def test_advice_drawn_from_a_result_leaves_it_a_finding(nlp, kb, tmp_path):
         ("finding", "harmful"),
         ("hypothesis", "unclear"),
     ]
+
+
+def test_an_opening_statement_of_the_field_is_background(nlp, kb, tmp_path):
+    text = (
+        "EVs in cisplatin AKI\n\n"
+        "{opening} We tested whether EVs protect mice against cisplatin-induced AKI. "
+        "Mice received EVs intravenously. EVs lowered serum creatinine (P < 0.01).\n"
+    )
+    field = "Extracellular vesicles released by MSCs attenuate nephrotoxic AKI in several rodent studies."
+    result = "In HK-2 cells exposed to cisplatin, EVs reduced caspase-3 activity."
+    rows = _claims(nlp, kb, tmp_path, text.format(opening=field))[1:]
+    assert [r["claim_type"] for r in rows] == ["background", "aim", "method", "finding"]
+    rows = _claims(nlp, kb, tmp_path, text.format(opening=result))[1:]
+    assert rows[0]["claim_type"] == "finding"  # a past-tense result of this study

@@ -537,3 +537,13 @@ def test_arm_labels_none_of_these_and_events_not_attributed():
         "with no difference between the two treatment groups (P = 0.29).",
         2,
     ) == ({"creatinine": "beneficial"}, "beneficial")
+    # the arms' changes compared: a smaller rise or fall than with vehicle
+    assert read("Creatinine increased by 0.21 mg/dL in MV-treated rats versus 0.58 mg/dL in vehicle-treated rats.") == (
+        {"creatinine": "beneficial"},
+        "beneficial",
+    )
+    assert read("GFR fell by 31% with vehicle and by 18% with MSCs (P = 0.04).") == (
+        {"GFR": "beneficial"},
+        "beneficial",
+    )
+    assert read("GFR fell by 18% with MSCs.") == ({"GFR": "harmful"}, "harmful")

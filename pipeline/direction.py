@@ -55,6 +55,8 @@ _ONLY_AT_DOSE = (
 )
 RESTRICTED = re.compile(
     r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
+    # "but this protection is lost when administration is delayed by 24 h"
+    r"\b(?:protection|benefit|effect|efficacy)\s+(?:is|was|were|are)\s+lost\s+(?:when|if|once)\b|"
     rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}",
     re.I,
 )
@@ -132,6 +134,8 @@ NOT_ATTRIBUTED = re.compile(
     r"thought|assessed\s+as)\s+)?(?:to\s+be\s+)?(?:related|attributable|attributed)\s+to\b",
     re.I,
 )
+COMPARED_VALUES = re.compile(r"\d\s*(?:%|[a-zA-Zμµ/.²]+)?\s+(?:vs\.?|versus)\s+\d(?:[^.;]|\.\d){0,80}\bP\s*[=<>]", re.I)
+BACK_OBJECT = re.compile(r"\s+(?:both|them|these|each|all\s+(?:three|of\s+them))\b", re.I)
 CHANGE_BY = re.compile(r"\s+by\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?\d", re.I)  # "increased by 0.21 mg/dL"
 # "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
 LOWERED_GAP = re.compile(
@@ -652,7 +656,9 @@ def directions(
     more and a cue no outcome took gives another direction ("creatinine was lower with MSCs and EVs, whereas CM
     did not reduce either marker"; "reduced by EVs but not by MSCs"), the outcomes differ by arm: ``mixed``.
     """
-    if injury_named and not (therapy_named or THERAPY_WORDS.search(text)):
+    # (a sentence comparing values with a p-value compares arms: "eGFR was 52 vs 49 mL/min (P = 0.44), and acute
+    # rejection occurred in 2 and 3 patients")
+    if injury_named and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text)):
         return [], "unclear"
     comparisons = arm_comparisons(text)
     found = [e for e in events(text, lexicon, comparisons) if not _caused_by_injury(e, text, injury_spans)]
@@ -883,7 +889,12 @@ def directions(
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against
         # each outcome
         # (only with a single outcome: with several, an unused verb may belong to another one)
-        moves = [e for e in found if not e.used and e.kind in ("up", "down")] if len(per_target) == 1 else []
+        # (or a verb whose object points back at them: "whereas the low dose reduced both")
+        moves = [
+            e
+            for e in found
+            if not e.used and e.kind in ("up", "down") and (len(per_target) == 1 or BACK_OBJECT.match(text, e.end))
+        ]
         per_target = [
             (
                 t,

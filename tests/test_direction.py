@@ -547,3 +547,19 @@ def test_arm_labels_none_of_these_and_events_not_attributed():
         "beneficial",
     )
     assert read("GFR fell by 18% with MSCs.") == ({"GFR": "harmful"}, "harmful")
+    # values compared with a p-value compare arms, even beside an injury named without the therapy
+    assert read(
+        "GFR at 3 months was 52 ± 14 vs 49 ± 17 mL/min/1.73 m² (P = 0.44), and acute rejection occurred in 2 and 3 "
+        "patients.",
+        injury=("acute rejection",),
+    ) == ({"GFR": "no_effect"}, "no_effect")
+    # "reduced both": the verb's object points back at the outcomes; a protection "lost when" delayed is one arm's
+    assert read("High-dose EVs failed to lower NGAL or BUN, whereas the low dose reduced both (P < 0.05).", 2) == (
+        {"NGAL": "mixed", "BUN": "mixed"},
+        "mixed",
+    )
+    assert read("MVs given at reperfusion improved GFR, but this protection is lost when they are delayed.") == (
+        {"GFR": "beneficial"},
+        "mixed",
+    )
+    assert read("Early functional benefit without effect on late NGAL.") == ({"NGAL": "no_effect"}, "mixed")

@@ -1145,3 +1145,18 @@ def test_an_opening_statement_of_the_field_is_background(nlp, kb, tmp_path):
     assert [r["claim_type"] for r in rows] == ["background", "aim", "method", "finding"]
     rows = _claims(nlp, kb, tmp_path, text.format(opening=result))[1:]
     assert rows[0]["claim_type"] == "finding"  # a past-tense result of this study
+
+
+def test_no_malignancies_diagnosed_is_no_tumorigenicity(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "UC-MSCs after transplantation\n\n"
+        "Kidney transplant recipients received UC-MSCs or placebo intravenously. "
+        "Transient fever occurred in 9 UC-MSC recipients; no malignancies were diagnosed during follow-up.\n",
+    )[1:]
+    assert (rows[1]["effect_direction"], rows[1]["outcome_effects"]) == (
+        "mixed",
+        ["adverse events:harmful", "tumorigenicity:no_effect"],
+    )

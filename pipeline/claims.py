@@ -304,7 +304,8 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
 
     Abstracts state the set-up once ("SCID mice with glycerol-induced AKI received human BM-MSC MVs i.v.") and
     the findings later ("MVs improved survival"). The context is what aim, method and finding sentences stated
-    so far (injury models add up: "cisplatin" then "AKI"); a sentence naming another injury model or species
+    so far (injury models add up: "cisplatin" then "AKI"; an aim adds only its specific models: "cisplatin-induced
+    AKI" in an aim is cisplatin); a sentence naming another injury model or species
     starts a new context. An in-vitro part (a cell line, "in vitro") has a context of its own and does not
     replace the animal or clinical one. The title sets no context and takes none, but a finding or method left
     without a species takes the title's one species; background, aims and hypotheses take none. ``wider`` (the

@@ -1160,3 +1160,15 @@ def test_no_malignancies_diagnosed_is_no_tumorigenicity(nlp, kb, tmp_path):
         "mixed",
         ["adverse events:harmful", "tumorigenicity:no_effect"],
     )
+
+
+def test_where_the_cells_went_is_a_finding(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Placental MSCs under the capsule\n\n"
+        "Rats with renal ischemia-reperfusion injury received human placenta MSCs (hPMSCs) beneath the kidney capsule. "
+        "Labelled hPMSCs remained confined to the subcapsular space and were not detected in tubules at any time.\n",
+    )[1:]
+    assert (rows[1]["claim_type"], rows[1]["study_type"], rows[1]["species"]) == ("finding", "in_vivo", ["rat"])

@@ -347,9 +347,10 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
             # "We examined exosomes in cisplatin-induced AKI": the aim's wider name adds nothing to the set-up
             named = stated["injury_model"]
             keep = [i for i, m in enumerate(named) if not any(m in wider.get(o, ()) for o in named)]
-            if keep and len(keep) < len(stated["injury_model"]):
+            if keep and len(keep) < len(named):
+                stated["injury_model"] = [named[i] for i in keep]
+                # (a copy: the aim row itself keeps every model it names; the context takes the kept ids)
                 row = {**row, "injury_model_ids": [row["injury_model_ids"][i] for i in keep]}
-                stated["injury_model"] = [stated["injury_model"][i] for i in keep]
         if row["claim_type"] in SETS_CONTEXT:
             for field, value in stated.items():
                 if (
@@ -952,7 +953,7 @@ NO_TREATMENT = re.compile(
 )
 SHOULD = re.compile(r"\bshould\b", re.I)
 RECOMMENDATION = re.compile(
-    r"\b(?:should|must)\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
+    r"\bmust\s+(?:not\s+|therefore\s+|first\s+|now\s+|also\s+|only\s+|always\s+|carefully\s+)?be\b|"
     r"\b(?:calls?|argues?|argued)\s+for\b|\bcaution\b|"
     r"\b(?:are|is)\s+(?:still\s+|now\s+|urgently\s+|therefore\s+)?(?:needed|required|warranted)(?:\s+(?:before|to)\b|"
     r"\s*[.;]?\s*$)",
@@ -1044,7 +1045,7 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
         return "finding"
     if lexicon.finding.search(text) or RESULT_NUMBERS.search(text):
         return "finding"
-    if hedged or RECOMMENDATION.search(text) or SHOULD.search(text):  # "Efficacy should be considered": advice
+    if hedged or SHOULD.search(text) or RECOMMENDATION.search(text):  # "Efficacy should be considered": advice
         return "hypothesis"
     if lexicon.method.search(text):
         return "method"

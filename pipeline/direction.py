@@ -147,7 +147,7 @@ TREATED_PASSIVE = re.compile(
     re.I,
 )
 # "urinary KIM-1 and NGAL rose to a similar extent": an injury marker rising alike with and without the therapy
-ROSE = re.compile(r"rose|rise|rises|risen", re.I)
+ROSE = {"rose", "rise", "rises", "risen"}
 SIMILAR_EXTENT_AFTER = re.compile(r"\s+to\s+(?:a\s+)?(?:similar|comparable|the\s+same)\s+(?:extent|degree)\b", re.I)
 LIMITS_USE_AFTER = re.compile(
     r"\s+(?:its|their|the)\s+(?:use|usefulness|applications?|applicability|translation|value|interpretation|"
@@ -331,7 +331,7 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if kind in ("up", "down", "harmful") and (
             (IN_ALL_GROUPS_AFTER.match(text, match.end()) and not TREATED_PASSIVE.search(text, 0, match.end()))
-            or (ROSE.fullmatch(match.group(0)) and SIMILAR_EXTENT_AFTER.match(text, match.end()))
+            or (match.group(0).lower() in ROSE and SIMILAR_EXTENT_AFTER.match(text, match.end()))
         ):
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
             found.append(Event(match.start(), match.end(), "no_effect"))
@@ -521,6 +521,12 @@ def _paired_values(clause: str) -> str:
     return "up" if treated > control else "down"
 
 
+def _arms_compared(clause: str) -> str:
+    """The therapy arms' values against the control's, as rates ("40% with vehicle, 70% with MSCs") or as a pair
+    ("112 vs 64 mg/dL (vehicle vs MSC)"): "up", "down", "mixed" or ""."""
+    return _compared_rates(clause) or _paired_values(clause)
+
+
 def _chain_end(text: str, targets: list[Target], index: int) -> int:
     """End of the list of targets that ``targets[index]`` starts or continues ("A, B and C")."""
     end = targets[index].end
@@ -660,6 +666,7 @@ def directions(
     # rejection occurred in 2 and 3 patients")
     if injury_named and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text)):
         return [], "unclear"
+    named = arms if named_arms is None else named_arms
     comparisons = arm_comparisons(text)
     found = [e for e in events(text, lexicon, comparisons) if not _caused_by_injury(e, text, injury_spans)]
     # "hazard ratio for death 0.45 (95% CI 0.22-0.91)": fewer deaths with the therapy
@@ -754,18 +761,22 @@ def directions(
                     for e in found
                 )
             )
-            lowered = next(
-                (
-                    e
-                    for e in found
-                    if e.kind in ("beneficial", "down")
-                    and lo <= e.start
-                    and e.end <= target.start
-                    and LOWERED_GAP.fullmatch(text[e.end : target.start])
-                ),
-                None,
+            lowered = (
+                None
+                if denied
+                else next(
+                    (
+                        e
+                        for e in found
+                        if e.kind in ("beneficial", "down")
+                        and lo <= e.start
+                        and e.end <= target.start
+                        and LOWERED_GAP.fullmatch(text[e.end : target.start])
+                    ),
+                    None,
+                )
             )
-            if lowered is not None and not denied:  # "heparin prevented glomerular thrombosis": fewer of them
+            if lowered is not None:  # "heparin prevented glomerular thrombosis": fewer of them
                 lowered.used = True
                 per_target.append((target, "beneficial"))
                 continue
@@ -819,7 +830,7 @@ def directions(
                 if noun_start <= e.start < target.start:
                     e.used = True
         if chosen is None:
-            compared = _compared_rates(text[target.end : hi]) or _paired_values(text[target.end : hi])
+            compared = _arms_compared(text[target.end : hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 reading = _reading(Event(target.end, target.end, compared), target)
                 if any(target.end <= e.start < hi for e in stats) and not any(target.end <= w < hi for w, _ in wins):
@@ -837,10 +848,9 @@ def directions(
         if chosen.kind in ("up", "down") and CHANGE_BY.match(text, chosen.end):
             # "increased by 0.21 mg/dL in MV-treated rats versus 0.58 mg/dL in vehicle-treated rats": the arms'
             # changes compared, not the change itself
-            compared = _compared_rates(text[chosen.end : hi]) or _paired_values(text[chosen.end : hi])
-            if compared in ("up", "down"):
-                flip = {"up": "down", "down": "up"}
-                relative = compared if chosen.kind == "up" else flip[compared]
+            compared = _arms_compared(text[chosen.end : hi])
+            if compared in ("up", "down"):  # a smaller fall is a rise relative to the control
+                relative = compared if chosen.kind == "up" else ("down" if compared == "up" else "up")
                 reading = _reading(Event(chosen.end, chosen.end, relative), target)
         restricted = ARM_RESTRICTED.search(text, lo, hi)
         if restricted and re.search(
@@ -883,7 +893,7 @@ def directions(
             (t, "mixed") for t in targets if id(t) not in read and t.start >= depends.end() and t.good in ("up", "down")
         ]
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
-    if (arms if named_arms is None else named_arms) >= 2:
+    if named >= 2:
         # (arms the sentence names: "delayed EVs failed to lower creatinine, although they increased Ki-67" is
         # about one arm, though "delayed" implies another)
         # "TGF-b1 was increased by MSCs and decreased by their exosomes": an unused change verb read against
@@ -916,7 +926,7 @@ def directions(
         not per_target
         and wins
         and any(not e.used for e in stats)
-        and (arms if named_arms is None else named_arms) >= 2
+        and named >= 2
         and labels <= {"no_effect", "beneficial", "harmful"}
     ):
         labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ

@@ -284,6 +284,26 @@ IMMEDIATE_GAP = re.compile(
 )
 NOUN_OF_NEXT = re.compile(r"\s(?:in|of)$", re.I)  # "decline in", "reduction of": the change of the noun after it
 PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:[\w.%-]+\s+)?$", re.I)  # "was 46% smaller"
+# "Apart from transient fever in one patient, no adverse events occurred": the exception does not make the safety
+# finding mixed
+EXCEPTION_OPENER = re.compile(
+    r"^\s*(?:apart|aside)\s+from\b[^,;]{3,120},|^\s*(?:except\s+for|other\s+than|with\s+the\s+exception\s+of)\b"
+    r"[^,;]{3,120},",
+    re.I,
+)
+# "preventing fibrosis or the decline in kidney function": a change noun listed after a target is the object of
+# that target's verb
+# "comparable between the naive MSC and PBS groups but lower with KL-MSCs": another arm changed it
+OTHER_ARM_CHANGED = re.compile(
+    rf"\b(?:but|whereas|while)\b(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)\b)"
+    rf"(?=[^.;]*\b{_PRODUCT_NOUN}\b)[^.;]*",
+    re.I,
+)
+# "adipocytes ..., which were absent from KMSC-treated kidneys": absent in another arm only
+ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
+# "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
+BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b", re.I)
+LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 
 
 @dataclass
@@ -602,12 +622,20 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
     )
 
 
-def _through_change(text: str, noun: re.Match, noun_start: int, before: list[Event], predicate: Event | None) -> Event:
+def _through_change(
+    text: str,
+    noun: re.Match,
+    noun_start: int,
+    before: list[Event],
+    predicate: Event | None,
+    governing: Event | None = None,
+) -> Event:
     """The reading of a target that names a change ("the rise in creatinine"): a cue right before the change
     ("attenuated the early rise", "a smaller rise") or its predicate ("the reduction in creatinine was larger"),
-    turned round for a fall; else the change itself."""
+    or the verb of the list it ends ("prevented fibrosis and the decline in GFR"), turned round for a fall; else
+    the change itself."""
     modifier = next((e for e in reversed(before) if MODIFIER_GAP.fullmatch(text[e.end : noun_start])), None)
-    cue = modifier or predicate
+    cue = modifier or predicate or governing
     if cue is None:
         return Event(noun_start, noun_start, "up" if noun.group("up") else "down")
     if noun.group("down") and cue.kind in ("up", "down"):
@@ -684,7 +712,14 @@ def directions(
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
     targets = sorted(targets, key=lambda t: t.start)
+    exception = EXCEPTION_OPENER.match(text)
+    if exception and any(t.start >= exception.end() and t.good in ("absent", "safe") for t in targets):
+        for e in found:  # "Apart from transient fever in one patient, no adverse events occurred"
+            if e.start < exception.end():
+                e.used = True
+        targets = [t for t in targets if t.start >= exception.end()]
     per_target: list[tuple[Target, str]] = []
+    previous_cue: Event | None = None  # what the previous target was read from, for a change noun listed after it
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
     listed_noun: tuple[re.Match, int] | None = None  # the change noun of the previous target of a list
     for index, target in enumerate(targets):
@@ -701,9 +736,18 @@ def directions(
             denied = re.search(r"\b(?:no|not|never|neither|nor)\b(?!\s+only)", text[lo : target.start], re.I)
             per_target.append((target, "harmful" if denied else "no_effect"))
             continue
+        cue_of_previous, previous_cue = previous_cue, None
+        arm_not = BUT_NOT_ARM.search(text, max(0, lo - 8), target.start)  # (the clause begins after "but")
+        if target.good == "absent" and arm_not and target.start - arm_not.end() <= 40:
+            for e in found:
+                if arm_not.start() <= e.start < arm_not.end():
+                    e.used = True
+            per_target.append((target, "mixed"))  # "Subcapsular but not intravenous MSCs form ectopic bone"
+            continue
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
             if not ABOUT_CONTROLS.match(text, target.end):  # "no deaths occurred in the other groups": the controls
                 per_target.append((target, "no_effect"))
+                previous_cue = Event(target.start, target.start, "no_effect")
             continue
         tail = _chain_end(text, targets, index)
         # the target's own stretch of the clause: up to the next target that is not in its list
@@ -743,7 +787,11 @@ def directions(
                 [near] + [e.end for e in found if near <= e.start < target.start and e.kind in ("up", "harmful")]
             )
             denied = NEGATION_WORD.search(text[near : target.start + 3])
-            denied = denied or NOT_FOUND_AFTER.search(text[target.end : hi])
+            not_found = NOT_FOUND_AFTER.search(text[target.end : hi])
+            if not denied and not_found and ABSENT_IN_ARM.match(text, target.end + not_found.end()):
+                per_target.append((target, "mixed"))  # "which were absent from KMSC-treated kidneys"
+                continue
+            denied = denied or not_found
             denied = (
                 denied
                 or any(
@@ -825,7 +873,14 @@ def directions(
         if chosen is None:  # "improved survival" matched as one cue around the outcome
             chosen = next((e for e in found if e.start < target.end and target.start < e.end and not e.used), None)
         if noun:
-            chosen = _through_change(text, noun, noun_start, before, after[0] if passive or immediate else None)
+            governing = (
+                cue_of_previous
+                if cue_of_previous is not None and LISTED_CHANGE.fullmatch(text[targets[index - 1].end : noun_start])
+                else None
+            )
+            chosen = _through_change(
+                text, noun, noun_start, before, after[0] if passive or immediate else None, governing
+            )
             for e in found:  # the change noun itself ("rise", "reduction in") is read here, not for another target
                 if noun_start <= e.start < target.start:
                     e.used = True
@@ -844,6 +899,7 @@ def directions(
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
             passive_used.add(id(chosen))
         chosen.used = True
+        previous_cue = chosen
         reading = _reading(chosen, target)
         if chosen.kind in ("up", "down") and CHANGE_BY.match(text, chosen.end):
             # "increased by 0.21 mg/dL in MV-treated rats versus 0.58 mg/dL in vehicle-treated rats": the arms'
@@ -876,6 +932,15 @@ def directions(
             reading = "mixed"
         per_target.append((target, reading))
     per_target = _other_arm_only(text, per_target)
+    if len({t.name for t, _ in per_target}) == 1 and per_target[0][1] == "no_effect":
+        clause = next((m for m in OTHER_ARM_CHANGED.finditer(text) if m.start() > per_target[-1][0].end), None)
+        moved = clause and not any(clause.start() <= t.start < clause.end() for t in targets)
+        moved = moved and [
+            e for e in found if clause.start() <= e.start < clause.end() and not e.used and e.kind in ("up", "down")
+        ]
+        if moved:
+            moved[0].used = True
+            per_target = [(t, "mixed") for t, _ in per_target]
     if NOT_ATTRIBUTED.search(text):
         per_target = [
             (t, "no_effect" if t.good in ("down", "absent") and d in ("harmful", "mixed") else d) for t, d in per_target

@@ -563,3 +563,51 @@ def test_arm_labels_none_of_these_and_events_not_attributed():
         "mixed",
     )
     assert read("Early functional benefit without effect on late NGAL.") == ({"NGAL": "no_effect"}, "mixed")
+
+
+def test_exceptions_listed_changes_and_another_arm_that_changed():
+    # "Apart from ...": the exception does not make the safety finding mixed; not when the main clause is a benefit
+    assert read("Apart from transient fever in one patient, no infusion reactions occurred.") == (
+        {"infusion reactions": "no_effect"},
+        "no_effect",
+    )
+    assert read("Apart from a transient rise in creatinine, MSCs improved survival.") == (
+        {"creatinine": "harmful", "survival": "beneficial"},
+        "mixed",
+    )
+    # a change noun listed after a target is the object of that target's verb, negated or not
+    assert read("MSCs offered no advantage over saline in preventing mortality or the decline in GFR.") == (
+        {"mortality": "no_effect", "GFR": "no_effect"},
+        "no_effect",
+    )
+    assert read("MSCs did not reduce mortality or the rise in creatinine.") == (
+        {"mortality": "no_effect", "creatinine": "no_effect"},
+        "no_effect",
+    )
+    assert read("MSCs prevented mortality and the decline in GFR.") == (
+        {"mortality": "beneficial", "GFR": "beneficial"},
+        "beneficial",
+    )
+    # ... unless the change has its own predicate
+    assert read("MSCs reduced mortality, and the decline in GFR was larger than in controls.") == (
+        {"mortality": "beneficial", "GFR": "harmful"},
+        "mixed",
+    )
+    # no effect with one arm, a change with another product: mixed; a change in the controls is not another arm
+    assert read("NGAL was comparable between the naive MSC and PBS groups but lower with KL-MSCs (P < 0.01).") == (
+        {"NGAL": "mixed"},
+        "mixed",
+    )
+    assert read("NGAL did not differ between MSC-treated rats, whereas it rose in vehicle-treated rats.") == (
+        {"NGAL": "no_effect"},
+        "no_effect",
+    )
+    # a harm absent in another arm, or found with one arm "but not" another: the arms differ
+    assert read("Infusion reactions occurred in 4 rats, which were absent from EV-treated rats.") == (
+        {"infusion reactions": "mixed"},
+        "mixed",
+    )
+    assert read("Subcapsular but not intravenous MSCs caused infusion reactions.") == (
+        {"infusion reactions": "mixed"},
+        "mixed",
+    )

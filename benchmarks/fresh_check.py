@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | " + " | ".join(args.commits) + " |")
     print("|---|" + "---:|" * len(args.commits))
     for name, get in rows:
-        print(f"| {name} | " + " | ".join(f"{get(results[c]):.2f}" for c in args.commits) + " |")
+        # (a field no gold row of these documents fills, e.g. n_patients without a trial, has no figure)
+        cells = [get(results[c]) for c in args.commits]
+        print(f"| {name} | " + " | ".join("–" if v is None else f"{v:.2f}" for v in cells) + " |")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
         print(f"wrote {args.json}")

@@ -640,12 +640,27 @@ def _claim_row(
         arms,
         named_arms=named,
     )
-    if BLOCKED_EFFECT.search(text):
+    blocked = BLOCKED_EFFECT.search(text)
+    if blocked:
         # "the HO-1 inhibitor abolished the reduction in creatinine afforded by the CM": the therapy's effect exists
-        # and depends on what was blocked; the outcome's direction is the therapy's, not the blockade's
-        per_target = [(t, "beneficial" if d == "harmful" else d) for t, d in per_target]
-        if direction == "harmful" or (direction == "mixed" and {d for _, d in per_target} == {"beneficial"}):
+        # and depends on what was blocked; the outcome's direction is the therapy's, not the blockade's. A harm
+        # stated before the blockade ("also increased a-SMA, and this effect was prevented by an inhibitor") is the
+        # therapy's own.
+        per_target = [
+            (
+                t,
+                "beneficial"
+                if d == "harmful"
+                and not (t.end <= blocked.start() and re.search(r"[,;]", text[t.end : blocked.start()]))
+                else d,
+            )
+            for t, d in per_target
+        ]
+        read = {d for _, d in per_target}
+        if direction == "harmful" or (direction == "mixed" and read == {"beneficial"}):
             direction = "beneficial"
+        elif direction == "mixed" and read == {"harmful"}:
+            direction = "harmful"  # the blockade's own verb ("was prevented by") is no benefit of the therapy
     if not values["cell_product"] and NO_TREATMENT.search(text):
         direction, per_target = "unclear", []  # "no pharmacological therapy has proven effective" is no result
     main = _concession_removed(text)  # "..., although a causal relation with the cells remains uncertain"
@@ -856,7 +871,7 @@ STIMULUS_AFTER = re.compile(
     re.I,
 )
 MANIPULATED_AFTER = re.compile(
-    r"^(?:-|\s+)(?:silenced|silencing|knockdown|knock-down|knocked\s+down|deficient|depleted|knockout|null|inhibition|"
+    r"^(?:-|\s+)(?:(?:receptors?|pathway|signall?ing)\s+)?(?:silenced|silencing|knockdown|knock-down|knocked\s+down|deficient|depleted|knockout|null|inhibition|"
     r"blockade|neutrali[sz]ation|inhibitors?|antagonists?|siRNA|shRNA|overexpressing|over-?expression|"
     r"transfection|transduction|gene\s+transfer)\b|"
     r"^[^.;]{0,30}?\bhad\s+been\s+(?:knocked\s+down|silenced|deleted|depleted)",

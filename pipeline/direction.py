@@ -229,8 +229,13 @@ ONLY_ARM = re.compile(
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
     re.I,
 )
-# "blunted only by MSCs": a product that alone did it implies another treated arm (controls do nothing "by")
-ONLY_BY_PRODUCT = re.compile(rf"only\s+by\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b", re.I)
+# "blunted only by MSCs", "Only hUC-MSCs reduced ...": a product that alone did it implies another treated arm
+# (controls do nothing "by"; "only MSC-treated rats" is the therapy arm against its controls)
+ONLY_BY_PRODUCT = re.compile(
+    rf"only\s+(?:by\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}(?![\w-])"
+    r"(?!\s+(?:groups?|arms?|recipients|cohorts?)\b)",
+    re.I,
+)
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
 IMPLIED_ARM = re.compile(
     r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
@@ -283,7 +288,12 @@ IMMEDIATE_GAP = re.compile(
     re.I,
 )
 NOUN_OF_NEXT = re.compile(r"\s(?:in|of)$", re.I)  # "decline in", "reduction of": the change of the noun after it
-PASSIVE_GAP = re.compile(r"^[^;]*\b(?:was|were|is|are|been|being)\s+(?:[\w.%-]+\s+)?$", re.I)  # "was 46% smaller"
+# "was 46% smaller"; not across a new clause's subject: "increased collagen I, and this effect was prevented"
+PASSIVE_GAP = re.compile(
+    r"^(?:(?!,\s*(?:and|but)\s+(?:this|these|the|that|its|their)\b)[^;])*\b(?:was|were|is|are|been|being)\s+"
+    r"(?:[\w.%-]+\s+)?$",
+    re.I,
+)
 # "Apart from transient fever in one patient, no adverse events occurred": the exception does not make the safety
 # finding mixed
 EXCEPTION_OPENER = re.compile(
@@ -664,6 +674,20 @@ def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tup
     return per_target
 
 
+def _after_verbal_negation(text: str, near: int, start: int) -> int:
+    """Where the scope of a negation before a reported harm at ``start`` ends: "did not prevent AKI, and
+    dose-related infusion toxicity was observed" reports the toxicity; a denied list ("No deaths, infusion
+    reactions, and thrombotic events occurred") stays denied."""
+    cut = [m.end() for m in re.finditer(r",\s*and\s+", text[near:start])]
+    if not cut:
+        return near
+    end = near + cut[-1]
+    negations = [m.group(0).lower() for m in NEGATION_WORD.finditer(text, near, end)]
+    if negations and set(negations) == {"not"} and not NEGATION_WORD.search(text, end, start):
+        return end
+    return near
+
+
 def _reading(event: Event, target: Target) -> str:
     if event.kind == "mixed":
         return "mixed"
@@ -786,6 +810,7 @@ def directions(
             near = max(
                 [near] + [e.end for e in found if near <= e.start < target.start and e.kind in ("up", "harmful")]
             )
+            near = _after_verbal_negation(text, near, target.start)
             denied = NEGATION_WORD.search(text[near : target.start + 3])
             not_found = NOT_FOUND_AFTER.search(text[target.end : hi])
             if not denied and not_found and ABSENT_IN_ARM.match(text, target.end + not_found.end()):
@@ -878,9 +903,9 @@ def directions(
                 if cue_of_previous is not None and LISTED_CHANGE.fullmatch(text[targets[index - 1].end : noun_start])
                 else None
             )
-            chosen = _through_change(
-                text, noun, noun_start, before, after[0] if passive or immediate else None, governing
-            )
+            # "The decline in eGFR over three cycles did not differ among arms": a no-effect predicate further on
+            predicate = after[0] if passive or immediate else next((e for e in after if e.kind == "no_effect"), None)
+            chosen = _through_change(text, noun, noun_start, before, predicate, governing)
             for e in found:  # the change noun itself ("rise", "reduction in") is read here, not for another target
                 if noun_start <= e.start < target.start:
                     e.used = True
@@ -921,7 +946,7 @@ def directions(
                     arms >= 2
                     or BOTH.search(text)
                     or IMPLIED_ARM.search(only.group(0))
-                    or ONLY_BY_PRODUCT.match(only.group(0))
+                    or ONLY_BY_PRODUCT.match(text, only.start())
                 )
             )
             or _disagree_after(text, target, targets[index + 1 :])

@@ -1172,3 +1172,35 @@ def test_where_the_cells_went_is_a_finding(nlp, kb, tmp_path):
         "Labelled hPMSCs remained confined to the subcapsular space and were not detected in tubules at any time.\n",
     )[1:]
     assert (rows[1]["claim_type"], rows[1]["study_type"], rows[1]["species"]) == ("finding", "in_vivo", ["rat"])
+
+
+def test_a_harm_before_its_blockade_and_safety_findings_of_the_field(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "ADSC exosomes in NRK-52E cells\n\n"
+        "NRK-52E cells were exposed to hypoxia/reoxygenation and treated with ADSC-Exos. "
+        "At 100 µg/mL, ADSC-Exos also increased α-SMA and collagen I expression, and this effect was prevented by a "
+        "TGF-β receptor inhibitor. "
+        "HGF siRNA abolished the reduction in apoptosis afforded by ADSC-Exos.\n",
+    )[1:]
+    assert [(r["effect_direction"], r["outcome_effects"]) for r in rows[1:]] == [
+        ("harmful", ["fibrosis:harmful", "extracellular matrix:harmful"]),
+        ("beneficial", ["apoptosis:beneficial"]),
+    ]
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Subcapsular MSCs in rats\n\n"
+        "Rats with ischemia-reperfusion injury received BM-MSCs under the renal capsule. "
+        "At 6 months, 5 of 17 kidneys contained nodules of adipocytes and osteoid-like tissue at the injection site. "
+        "De novo anti-HLA antibodies were detected in 5 of 36 recipients. "
+        "Apart from transient fever in one rat, no infusion-related adverse events occurred.\n",
+    )[1:]
+    assert [(r["effect_direction"], r["outcome_effects"]) for r in rows[1:]] == [
+        ("harmful", ["maldifferentiation:harmful"]),
+        ("harmful", ["adverse events:harmful"]),
+        ("no_effect", ["adverse events:no_effect"]),
+    ]

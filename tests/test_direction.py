@@ -611,3 +611,24 @@ def test_exceptions_listed_changes_and_another_arm_that_changed():
         {"infusion reactions": "mixed"},
         "mixed",
     )
+
+
+def test_negation_scope_change_nouns_and_products_that_alone_acted():
+    # a verbal negation ends at ", and": the harm reported after it is found; a denied list stays denied
+    assert read("MSCs did not prevent AKI, and infusion reactions were observed.") == (
+        {"infusion reactions": "harmful"},
+        "mixed",  # no effect on the injury, a harm
+    )
+    assert read("No mortality, infusion reactions, and no tumors were recorded.")[0] == {
+        "mortality": "no_effect",
+        "infusion reactions": "no_effect",
+        "no tumors": "no_effect",
+    }
+    # a change noun with a no-effect predicate further on
+    assert read("The decline in GFR over three cycles did not differ among arms.") == (
+        {"GFR": "no_effect"},
+        "no_effect",
+    )
+    # "Only hUC-MSCs reduced ...": another treated arm did not; "only in MSC-treated rats" is the therapy arm
+    assert read("Only hUC-MSCs reduced NGAL.") == ({"NGAL": "mixed"}, "mixed")
+    assert read("NGAL was reduced only in MSC-treated rats.") == ({"NGAL": "beneficial"}, "beneficial")

@@ -313,6 +313,7 @@ OTHER_ARM_CHANGED = re.compile(
 ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
 BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b", re.I)
+RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
 LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 
 
@@ -910,7 +911,10 @@ def directions(
                 if noun_start <= e.start < target.start:
                     e.used = True
         if chosen is None:
-            compared = _arms_compared(text[target.end : hi])
+            # "60% with 2.2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with 2.2 x 10^10
+            # particles": a clause of rates alone continues the comparison
+            more = RATE_CONTINUES.match(text, hi)
+            compared = _arms_compared(text[target.end : _clause(text, more.end())[1] if more else hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 reading = _reading(Event(target.end, target.end, compared), target)
                 if any(target.end <= e.start < hi for e in stats) and not any(target.end <= w < hi for w, _ in wins):
@@ -995,11 +999,13 @@ def directions(
             for e in found
             if not e.used and e.kind in ("up", "down") and (len(per_target) == 1 or BACK_OBJECT.match(text, e.end))
         ]
+        # (not an outcome every arm shares: "... protect better than BM-MSCs, but neither prevents late fibrosis")
         per_target = [
             (
                 t,
                 "mixed"
                 if d in ("beneficial", "no_effect", "harmful")
+                and not NEITHER_BEFORE.search(text, 0, t.start)
                 and ((spare - {d}) or any(_reading(e, t) != d for e in moves))
                 else d,
             )

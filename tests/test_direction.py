@@ -632,3 +632,21 @@ def test_negation_scope_change_nouns_and_products_that_alone_acted():
     # "Only hUC-MSCs reduced ...": another treated arm did not; "only in MSC-treated rats" is the therapy arm
     assert read("Only hUC-MSCs reduced NGAL.") == ({"NGAL": "mixed"}, "mixed")
     assert read("NGAL was reduced only in MSC-treated rats.") == ({"NGAL": "beneficial"}, "beneficial")
+
+
+def test_little_effect_neither_arm_and_rates_that_continue():
+    # "little effect" / "limited efficacy" beside a benefit: the arms or settings differ
+    assert read("MSCs lowered creatinine when given early but had little effect once injury was established.") == (
+        {"creatinine": "beneficial"},
+        "mixed",
+    )
+    # an outcome "neither" arm changed is no effect, whatever the arms did otherwise
+    assert read("UC-MSCs protected better than BM-MSCs, but neither prevented mortality.", 2) == (
+        {"mortality": "no_effect"},
+        "mixed",
+    )
+    # a clause of rates alone continues the comparison: one dose better than vehicle, another worse
+    assert read(
+        "Survival was 60% with 2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with "
+        "2 x 10^10 particles."
+    ) == ({"survival": "mixed"}, "mixed")

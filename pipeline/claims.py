@@ -955,7 +955,9 @@ TRAILING_READING = re.compile(
     r",\s*(?:although|though|but|while|whereas|and)\b(?=(?:\s+[\w-]+){0,3}\s+(?:may|might|could|should)\b)|"
     # "caused fatal embolism, so pulmonary entrapment should be considered": advice drawn from the result
     r",\s*(?:so|and)\b(?=(?:\s+[\w-]+){0,8}\s+should\b)|"
-    r",\s*(?:although|though|while|whereas)\b(?=[^.;]{0,100}\b(?:may|might|could)\b)",
+    r",\s*(?:although|though|while|whereas)\b(?=[^.;]{0,100}\b(?:may|might|could)\b)|"
+    # "... may promote fibrosis in the long term, a risk that should be assessed in longer studies": an appositive
+    r",\s*(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:that|which)\s+(?:should|must|needs?|warrants?|requires?)\b",
     re.I,
 )
 # "no pharmacological therapy has proven effective", "treatment options remain limited": the field's need

@@ -1204,3 +1204,20 @@ def test_a_harm_before_its_blockade_and_safety_findings_of_the_field(nlp, kb, tm
         ("harmful", ["adverse events:harmful"]),
         ("no_effect", ["adverse events:no_effect"]),
     ]
+
+
+def test_an_appositive_advice_leaves_the_result_and_a_predisposition_is_a_harm(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "BM-MSCs after folic acid\n\n"
+        "C57BL/6 mice with folic acid-induced AKI received BM-MSCs intravenously. "
+        "BM-MSCs hastened early recovery but may promote fibrosis in the long term, a risk that should be assessed in "
+        "studies with extended follow-up. "
+        "The larger size of BM-MSCs may predispose them to embolic death after intravenous injection.\n",
+    )[1:]
+    assert [(r["effect_direction"], r["outcome_effects"], r["hedged"]) for r in rows[1:]] == [
+        ("mixed", ["kidney recovery:beneficial", "fibrosis:harmful"], True),
+        ("harmful", ["mortality:harmful"], True),
+    ]

@@ -233,7 +233,9 @@ ONLY_ARM = re.compile(
 # (controls do nothing "by"; "only MSC-treated rats" is the therapy arm against its controls)
 ONLY_BY_PRODUCT = re.compile(
     rf"only\s+(?:by\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}(?![\w-])"
-    r"(?!\s+(?:groups?|arms?|recipients|cohorts?)\b)",
+    r"(?!\s+(?:groups?|arms?|recipients|cohorts?)\b)|"
+    # "reduced by MSCs only" (not "by these cells only": the cells of the study)
+    rf"by\s+(?!these\b|those\b|such\b)(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\s+only\b",
     re.I,
 )
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
@@ -259,13 +261,16 @@ OR_VERB_BEFORE = re.compile(r"\b(?:or|nor)\s+(?:\w+ly\s+)?$", re.I)
 # a clause that judges the comparison of the clause before it
 BACK_VERDICT = re.compile(
     r"[,;]?\s*(?:(?:but|although|though|however|yet|and)\s*,?\s*)?(?:the\s+|this\s+|these\s+|that\s+)?"
-    r"(?:differences?|changes?|effects?|trends?|reductions?|improvements?|increases?|decreases?)\s+"
+    r"(?:between-groups?\s+)?(?:differences?|changes?|effects?|trends?|reductions?|improvements?|increases?|decreases?)\s+"
     r"(?:was|were|did|remained|failed)\b[^.;]{0,30}?(?:not\s+(?:statistically\s+)?significant|(?:not|to)\s+reach\w*\s+"
     r"(?:statistical\s+)?significance|non-?significant)",
     re.I,
 )
 NOT_SIGNIFICANT = re.compile(
-    r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b"
+    r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b|"
+    # "was reduced only modestly and not significantly by early exosomes" (not "not significantly different from
+    # sham": back to normal)
+    r"\b(?:and|but)\s+not\s+significantly\b(?!\s+different)"
 )
 # Targets in a list share the predicate that follows the list: "creatinine, urinary NGAL and cystatin C rose ...".
 LIST_GAP = re.compile(
@@ -313,6 +318,24 @@ OTHER_ARM_CHANGED = re.compile(
 ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
 BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b", re.I)
+# "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
+OTHER_ARM_FAILED = re.compile(
+    rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
+    r"(?:[\w/+-]+\s+){0,2}?cells\b)(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)\b)[^.;]*",
+    re.I,
+)
+# "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
+EFFECT_LOST_WITH_ARM = re.compile(
+    rf"\b(?:effects?|protection|benefits?)\s+(?:was|were)\s+(?:\w+ly\s+)?(?:lost|absent|abolished|not\s+seen)\s+"
+    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b",
+    re.I,
+)
+# "does not show that MSCs improve kidney recovery", "no evidence that": the claim is denied
+NOT_SHOWN_BEFORE = re.compile(
+    r"\b(?:(?:does|do|did)\s+not|failed\s+to)\s+(?:show|demonstrate|support|prove|establish|confirm)\s+that\b[^.;]*$|"
+    r"\bno\s+(?:convincing\s+|clear\s+|consistent\s+)?evidence\s+that\b[^.;]*$",
+    re.I,
+)
 RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
 LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 
@@ -769,6 +792,14 @@ def directions(
                     e.used = True
             per_target.append((target, "mixed"))  # "Subcapsular but not intravenous MSCs form ectopic bone"
             continue
+        shown = NOT_SHOWN_BEFORE.search(text, 0, target.start)
+        if shown:
+            for e in found:  # "improve" in "does not show that MSCs improve kidney recovery" is denied
+                if shown.start() <= e.start < target.start:
+                    e.used = True
+            per_target.append((target, "no_effect"))
+            previous_cue = Event(target.start, target.start, "no_effect")
+            continue
         if NOT_BEFORE_TARGET.search(text[lo : target.start]):
             if not ABOUT_CONTROLS.match(text, target.end):  # "no deaths occurred in the other groups": the controls
                 per_target.append((target, "no_effect"))
@@ -782,7 +813,14 @@ def directions(
         # mock-MSCs (P = 0.18)") the arms differ: mixed.
         verdict = next((e for e in stats if target.end <= e.start < own), None)
         later = BACK_VERDICT.match(text, hi) if verdict is None and own == hi else None
-        if later and re.search(r"\bbetween\b", later.group(0)) and not CONTROL_GROUP.search(later.group(0)):
+        if verdict is None and own == hi and later is None:
+            # "... decreased in the aMSC group but not in the placebo group, although the between-group difference
+            # was not significant": a verdict after a clause that names no other outcome
+            later = next(
+                (m for m in BACK_VERDICT.finditer(text, hi) if not any(hi <= t.start < m.start() for t in targets)),
+                None,
+            )
+        if later and re.search(r"\bbetween\s", later.group(0)) and not CONTROL_GROUP.search(later.group(0)):
             later = None  # "but the difference between the two MSC groups was not significant": treated arms
         if later:  # "90% with MSCs and 60% with PBS, but the differences were not significant (P = 0.21)"
             end = _clause(text, later.end())[1]  # with its p-values: "failed to reach significance (P = 0.08)"
@@ -970,6 +1008,24 @@ def directions(
         if moved:
             moved[0].used = True
             per_target = [(t, "mixed") for t, _ in per_target]
+    failed: tuple[int, list[Event]] | None = None  # where another arm's failure is stated, and its cue
+    for m in OTHER_ARM_FAILED.finditer(text):
+        clause_end = _clause(text, m.end() - 1)[1]  # (past "i.p." and the like)
+        if any(m.start() <= t.start < clause_end for t in targets):
+            continue  # the other arm's own outcome: "whereas neither i.p. regimen improved mortality"
+        cues_in = [
+            e for e in found + stats if m.start() <= e.start < clause_end and not e.used and e.kind == "no_effect"
+        ]
+        if cues_in or re.match(r"\w+\s+neither\b", m.group(0), re.I):
+            failed = (m.start(), cues_in)
+            break
+    lost = EFFECT_LOST_WITH_ARM.search(text)
+    if failed or lost:
+        cut = min(failed[0] if failed else len(text), lost.start() if lost else len(text))
+        flipped = [(t, "mixed" if d in ("beneficial", "harmful") and t.end <= cut else d) for t, d in per_target]
+        if failed and failed[1] and flipped != per_target:
+            failed[1][0].used = True  # read as the other arm's outcome
+        per_target = flipped
     if NOT_ATTRIBUTED.search(text):
         per_target = [
             (t, "no_effect" if t.good in ("down", "absent") and d in ("harmful", "mixed") else d) for t, d in per_target

@@ -1221,3 +1221,20 @@ def test_an_appositive_advice_leaves_the_result_and_a_predisposition_is_a_harm(n
         ("mixed", ["kidney recovery:beneficial", "fibrosis:harmful"], True),
         ("harmful", ["mortality:harmful"], True),
     ]
+
+
+def test_dose_limiting_toxicities_are_adverse_events(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "WJ-MSCs in severe AKI\n\n"
+        "Critically ill patients with severe AKI received 0.5, 1, 2 or 4 x 10^6 WJ-MSCs/kg intravenously. "
+        "No DLTs occurred at the three lower doses. "
+        "WJ-MSCs up to 2 x 10^6 cells/kg appear safe, whereas a higher dose caused dose-limiting respiratory "
+        "toxicity.\n",
+    )[1:]
+    assert [(r["effect_direction"], r["outcome_effects"]) for r in rows[1:]] == [
+        ("no_effect", ["adverse events:no_effect"]),
+        ("mixed", ["adverse events:mixed"]),
+    ]

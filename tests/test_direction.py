@@ -126,8 +126,10 @@ def test_directions(text, expected):
         # two arms, and a cue no outcome took goes the other way: each outcome differs by arm
         ("BUN was lower with MSCs and EVs, whereas CM did not reduce either marker.", 3, ({"BUN": "mixed"}, "mixed")),
         ("Creatinine was reduced by EVs but not by MSCs.", 2, ({"creatinine": "mixed"}, "mixed")),
+        # counted as one arm, the clause "but not by MSCs" still names the other: mixed
+        ("Creatinine was reduced by EVs but not by MSCs.", 1, ({"creatinine": "mixed"}, "mixed")),
         # one arm: the outcome keeps its own direction
-        ("Creatinine was reduced by EVs but not by MSCs.", 1, ({"creatinine": "beneficial"}, "mixed")),
+        ("Creatinine was reduced by EVs but not at 24 h.", 1, ({"creatinine": "beneficial"}, "mixed")),
         # two arms that agree
         ("MSCs and EVs both lowered creatinine.", 2, ({"creatinine": "beneficial"}, "beneficial")),
         # an arm named by its route implies another one, even when the sentence names one arm
@@ -650,3 +652,35 @@ def test_little_effect_neither_arm_and_rates_that_continue():
         "Survival was 60% with 2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with "
         "2 x 10^10 particles."
     ) == ({"survival": "mixed"}, "mixed")
+
+
+def test_other_arms_that_failed_or_lost_the_effect_and_denied_claims():
+    assert read("NGAL was reduced by MSCs only.") == ({"NGAL": "mixed"}, "mixed")
+    # another arm named by its cells failed; the controls are no other arm
+    assert read(
+        "Creatinine was lower with MSCs than with vehicle (P < 0.01), whereas neither HSCs nor BM-MNCs had a "
+        "significant effect."
+    ) == ({"creatinine": "mixed"}, "mixed")
+    assert read("GFR rose with MSCs, whereas it did not change in vehicle-treated rats.") == (
+        {"GFR": "beneficial"},
+        "beneficial",
+    )
+    # "these effects were lost with" a modified product: the arms differ
+    assert read("MSCs restored GFR and reduced NGAL, and these effects were lost with Miro1kd-MSCs.") == (
+        {"GFR": "mixed", "NGAL": "mixed"},
+        "mixed",
+    )
+    # "does not show that", "no evidence that": the claim is denied
+    assert read("Current clinical evidence does not show that MSCs improve survival or GFR.") == (
+        {"survival": "no_effect", "GFR": "no_effect"},
+        "no_effect",
+    )
+    # a verdict after a clause about the placebo arm; "and not significantly"
+    assert read(
+        "NGAL decreased modestly in the MSC group but not in the placebo group, although the between-group "
+        "difference was not significant (P = 0.09)."
+    ) == ({"NGAL": "no_effect"}, "no_effect")
+    assert read("Creatinine was reduced only modestly and not significantly by early EVs.") == (
+        {"creatinine": "no_effect"},
+        "no_effect",
+    )

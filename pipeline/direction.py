@@ -134,7 +134,11 @@ NOT_ATTRIBUTED = re.compile(
     r"thought|assessed\s+as)\s+)?(?:to\s+be\s+)?(?:related|attributable|attributed)\s+to\b",
     re.I,
 )
-COMPARED_VALUES = re.compile(r"\d\s*(?:%|[a-zA-Zμµ/.²]+)?\s+(?:vs\.?|versus)\s+\d(?:[^.;]|\.\d){0,80}\bP\s*[=<>]", re.I)
+COMPARED_VALUES = re.compile(
+    r"\d\s*(?:%|[a-zA-Zμµ/.²]+)?\)?,?\s+(?:vs\.?|versus|compared\s+(?:with|to))\s+\d(?:[^.;]|\.\d){0,80}\bP\s*[=<>]|"
+    r"\d,?\s+respectively\s*\(\s*P\s*[=<>]",  # "was 9/10, 8/10 and 6/10, respectively (P = 0.30)"
+    re.I,
+)
 BACK_OBJECT = re.compile(r"\s+(?:both|them|these|each|all\s+(?:three|of\s+them))\b", re.I)
 CHANGE_BY = re.compile(r"\s+by\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?\d", re.I)  # "increased by 0.21 mg/dL"
 # "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
@@ -240,7 +244,8 @@ ONLY_BY_PRODUCT = re.compile(
 )
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
 IMPLIED_ARM = re.compile(
-    r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|systemic|local|IV|IP|IA|high|higher|"
+    r"\b(?:intravenous|intraperitoneal|intra-?arterial|intrarenal|subcapsular|intracardiac|intramuscular|"
+    r"subcutaneous|retro-?orbital|intratracheal|intranasal|systemic|local|IV|IP|IA|high|higher|"
     r"highest|low|lower|lowest|early|late|delayed|naive|unmodified|primed|preconditioned|pretreatment|pre-treatment|"
     r"pre-[\w-]+|post-[\w-]+|"  # "only in pre-hAMSC rats": an arm named by its time implies another
     r"rescue|prophylactic|single|repeated|control\s+(?:cells|MSCs?|"
@@ -1084,6 +1089,8 @@ def directions(
         labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ
     if depends and labels <= {"beneficial", "harmful", "mixed"}:
         labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ
+    if not labels and not per_target and therapy_named and found and ARM_RESTRICTED.search(text):
+        labels = {"mixed"}  # "EVs enhance tubular autophagy ... only when given early": an effect of one arm
     if not labels:
         return per_target, "unclear"
     return per_target, labels.pop() if len(labels) == 1 else "mixed"

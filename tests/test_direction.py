@@ -684,3 +684,24 @@ def test_other_arms_that_failed_or_lost_the_effect_and_denied_claims():
         {"creatinine": "no_effect"},
         "no_effect",
     )
+
+
+def test_restricted_effects_routes_and_injury_rates_compared():
+    # a benefit "only after intracardiac delivery" implies another route; an effect "only when given early" with no
+    # outcome of the lexicon is still an effect of one arm
+    assert read("Creatinine was lower than in vehicle-treated mice only after intracardiac delivery.") == (
+        {"creatinine": "mixed"},
+        "mixed",
+    )
+    assert read("EVs enhance tubular autophagy only when given early.") == ({}, "mixed")
+    # the injury's own rate compared between arms, with a p-value
+    assert read(
+        "DGF occurred in 4 of 18 patients (22%), compared with 31% in a registry cohort (P = 0.41).", 1, ("DGF",)
+    ) == (
+        {},
+        "no_effect",
+    )
+    assert read("The incidence of AKI was 9/10, 8/10 and 6/10, respectively (P = 0.30).", 1, ("AKI",)) == (
+        {},
+        "no_effect",
+    )

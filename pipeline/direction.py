@@ -143,7 +143,9 @@ BACK_OBJECT = re.compile(r"\s+(?:both|them|these|each|all\s+(?:three|of\s+them))
 CHANGE_BY = re.compile(r"\s+by\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?\d", re.I)  # "increased by 0.21 mg/dL"
 # "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
 LOWERED_GAP = re.compile(
-    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:[\w-]+\s+){0,2}?", re.I
+    # (not across a conjunction: "renoprotection and procoagulant toxicity" are two findings)
+    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:(?!(?:and|or|but)\b)[\w-]+\s+){0,2}?",
+    re.I,
 )
 # "NGAL was also reduced in both groups": something reduced it, the treatments (not the injury's own course)
 TREATED_PASSIVE = re.compile(
@@ -163,7 +165,7 @@ WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
-_PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, ...
+_PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
@@ -332,7 +334,9 @@ OTHER_ARM_FAILED = re.compile(
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
 EFFECT_LOST_WITH_ARM = re.compile(
     rf"\b(?:effects?|protection|benefits?)\s+(?:was|were)\s+(?:\w+ly\s+)?(?:lost|absent|abolished|not\s+seen)\s+"
-    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b",
+    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
+    # "confers on UC-MSCs an antifibrotic capacity that naive cells lack"
+    rf"\b(?:that|which)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\s+lack(?:s|ed)?\b",
     re.I,
 )
 # "does not show that MSCs improve kidney recovery", "no evidence that": the claim is denied

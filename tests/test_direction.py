@@ -705,3 +705,12 @@ def test_restricted_effects_routes_and_injury_rates_compared():
         {},
         "no_effect",
     )
+
+
+def test_a_capacity_other_cells_lack_and_two_findings_joined_by_and():
+    # "an antifibrotic capacity that naive cells lack": another arm lacks it
+    assert read("KL-MSCs lowered NGAL, a capacity that naive cells lack.") == ({"NGAL": "mixed"}, "mixed")
+    # "reduced by iMSC-Exos only": exosomes named "Exos" are a product too
+    assert read("NGAL was reduced by iMSC-Exos only.") == ({"NGAL": "mixed"}, "mixed")
+    # "renoprotection and procoagulant toxicity": the benefit does not lower the harm named after "and"
+    assert read("Renoprotection and infusion reactions of EVs in mice") == ({"infusion reactions": "harmful"}, "mixed")

@@ -144,7 +144,9 @@ CHANGE_BY = re.compile(r"\s+by\s+(?:a\s+(?:mean|median)\s+(?:of\s+)?)?\d", re.I)
 # "prevented glomerular thrombosis", "reduced the incidence of infusion reactions"
 LOWERED_GAP = re.compile(
     # (not across a conjunction: "renoprotection and procoagulant toxicity" are two findings)
-    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:(?!(?:and|or|but)\b)[\w-]+\s+){0,2}?",
+    # (a list after the verb, "prevented deaths and pulmonary emboli", but not a second finding after a noun:
+    # "renoprotection and procoagulant toxicity")
+    r"(?!\s+(?:and|or|but)\b)\s+(?:the\s+)?(?:(?:incidence|rate|risk|number|frequency)\s+of\s+)?(?:[\w-]+\s+){0,2}?",
     re.I,
 )
 # "NGAL was also reduced in both groups": something reduced it, the treatments (not the injury's own course)
@@ -317,7 +319,7 @@ EXCEPTION_OPENER = re.compile(
 # that target's verb
 # "comparable between the naive MSC and PBS groups but lower with KL-MSCs": another arm changed it
 OTHER_ARM_CHANGED = re.compile(
-    rf"\b(?:but|whereas|while)\b(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)\b)"
+    rf"\b(?:but|whereas|while)\b(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo|fibroblasts?)\b)"
     rf"(?=[^.;]*\b{_PRODUCT_NOUN}\b)[^.;]*",
     re.I,
 )
@@ -328,7 +330,7 @@ BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b
 # "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
 OTHER_ARM_FAILED = re.compile(
     rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
-    r"(?:[\w/+-]+\s+){0,2}?cells\b)(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)\b)[^.;]*",
+    r"(?:[\w/+-]+\s+){0,2}?cells\b)(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo|fibroblasts?)\b)[^.;]*",
     re.I,
 )
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it

@@ -714,3 +714,13 @@ def test_a_capacity_other_cells_lack_and_two_findings_joined_by_and():
     assert read("NGAL was reduced by iMSC-Exos only.") == ({"NGAL": "mixed"}, "mixed")
     # "renoprotection and procoagulant toxicity": the benefit does not lower the harm named after "and"
     assert read("Renoprotection and infusion reactions of EVs in mice") == ({"infusion reactions": "harmful"}, "mixed")
+
+
+def test_a_list_after_a_preventing_verb_and_control_cells():
+    # "prevented deaths and pulmonary emboli": both fewer
+    assert read("Heparin prevented mortality and infusion reactions.") == (
+        {"mortality": "beneficial", "infusion reactions": "beneficial"},
+        "beneficial",
+    )
+    # EVs of fibroblasts are the control, not another therapy arm
+    assert read("EVs of MSCs reduced NGAL, whereas EVs from fibroblasts were ineffective.")[0] == {"NGAL": "beneficial"}

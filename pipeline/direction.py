@@ -57,6 +57,10 @@ RESTRICTED = re.compile(
     r"\bonly (?:when|within|in the early|at early|if|during|after early)\b|\b(?:confined|restricted) to\b|"
     # "but this protection is lost when administration is delayed by 24 h"
     r"\b(?:protection|benefit|effect|efficacy)\s+(?:is|was|were|are)\s+lost\s+(?:when|if|once)\b|"
+    # "The renoprotective effect seen in young mice was lost with ageing" (not a blockade: "lost after HGF
+    # knockdown")
+    r"\b(?:protection|benefit|effect|efficacy)\s+(?:[\w-]+\s+){0,6}?(?:is|was|were|are)\s+lost\s+(?:with|in)\s+"
+    r"(?![^.;]{0,60}\b(?:inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*))|"
     rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}",
     re.I,
 )
@@ -136,7 +140,8 @@ NOT_ATTRIBUTED = re.compile(
 )
 COMPARED_VALUES = re.compile(
     r"\d\s*(?:%|[a-zA-Zμµ/.²]+)?\)?,?\s+(?:vs\.?|versus|compared\s+(?:with|to))\s+\d(?:[^.;]|\.\d){0,80}\bP\s*[=<>]|"
-    r"\d,?\s+respectively\s*\(\s*P\s*[=<>]",  # "was 9/10, 8/10 and 6/10, respectively (P = 0.30)"
+    # "was 9/10, 8/10 and 6/10, respectively (P = 0.30)", "in 3 and 8 patients, respectively (P = 0.18)"
+    r"\d(?:\s+[a-z]+)?,?\s+respectively\s*\(\s*P\s*[=<>]",
     re.I,
 )
 BACK_OBJECT = re.compile(r"\s+(?:both|them|these|each|all\s+(?:three|of\s+them))\b", re.I)
@@ -263,7 +268,7 @@ OTHER_ARM_ONLY = re.compile(r"\b(?:whereas|while|but)\b(?![^.;]*\bnot\b)[^.;]*?\
 SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:others|all)\b", re.I)
 # "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
 SAME_IN_ALL_ARMS = re.compile(
-    r"\b(?:in|for|among)\s+(?:both|each|all)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
+    r"\b(?:in|for|among)\s+(?:both|each|all|every)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I
 )
 PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 OR_VERB_BEFORE = re.compile(r"\b(?:or|nor)\s+(?:\w+ly\s+)?$", re.I)
@@ -751,7 +756,12 @@ def directions(
     """
     # (a sentence comparing values with a p-value compares arms: "eGFR was 52 vs 49 mL/min (P = 0.44), and acute
     # rejection occurred in 2 and 3 patients")
-    if injury_named and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text)):
+    # (a harm looked for and not found needs no therapy named: "No nodules, tumours or ectopic tissue were found")
+    if (
+        injury_named
+        and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text))
+        and not any(t.good == "absent" and NEGATION_WORD.search(text, max(0, t.start - 60), t.start) for t in targets)
+    ):
         return [], "unclear"
     named = arms if named_arms is None else named_arms
     comparisons = arm_comparisons(text)
@@ -818,7 +828,16 @@ def directions(
             continue
         tail = _chain_end(text, targets, index)
         # the target's own stretch of the clause: up to the next target that is not in its list
-        own = min([hi] + [t.start for t in targets[index + 1 :] if t.start >= tail])
+        # ("estimated glomerular filtration rate (eGFR) was ... (P = 0.09)": the abbreviation is the same outcome)
+        own = min(
+            [hi]
+            + [
+                t.start
+                for t in targets[index + 1 :]
+                if t.start >= tail
+                and not (t.name == target.name and re.fullmatch(r"\s*\(\s*", text[target.end : t.start]))
+            ]
+        )
         # "GFR fell by 28% with vehicle and by 25% with MSCs (p = 0.61)": a non-significant comparison after the
         # target overrides the change verbs; beside a significant one ("1.9 vs 2.8 mg/dL (P < 0.01), and 2.5 after
         # mock-MSCs (P = 0.18)") the arms differ: mixed.
@@ -1083,7 +1102,9 @@ def directions(
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if not labels and per_target:
         labels = {d for _, d in per_target}
-    if labels == {"beneficial"} and (RESTRICTED.search(text) or ARM_CONTRAST.search(text)):
+    if labels == {"beneficial"} and (
+        RESTRICTED.search(text) or ARM_CONTRAST.search(text) or re.match(r"\s*only\b", text, re.I)
+    ):  # "Only spheroid-cultured MSCs attenuate AKI": another arm did not
         labels = {"mixed"}
     if (
         not per_target

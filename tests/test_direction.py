@@ -724,3 +724,28 @@ def test_a_list_after_a_preventing_verb_and_control_cells():
     )
     # EVs of fibroblasts are the control, not another therapy arm
     assert read("EVs of MSCs reduced NGAL, whereas EVs from fibroblasts were ineffective.")[0] == {"NGAL": "beneficial"}
+
+
+def test_lost_effects_corrections_abbreviations_and_harms_not_found():
+    # a nominal result that did not survive correction; an effect lost with ageing (not a blockade)
+    assert read("A nominal reduction in NGAL (P = 0.03) did not survive correction for multiple comparisons.") == (
+        {"NGAL": "no_effect"},
+        "no_effect",
+    )
+    assert read("The renoprotective effect of EVs seen in young mice was lost with ageing.") == ({}, "mixed")
+    assert read("Only spheroid-cultured MSCs attenuate AKI in rats.") == ({}, "mixed")
+    # the abbreviation in parentheses is the same outcome: the verdict after it counts
+    text = "The annual decline in glomerular filtration rate (GFR) was 1.1 with MSCs and 2.4 in controls (P = 0.09)."
+    long_form, short = text.index("glomerular"), text.index("GFR")
+    targets = [Target(long_form, long_form + 26, "GFR", "up", True), Target(short, short + 3, "GFR", "up", True)]
+    assert [d for _, d in directions(text, targets, True, False, LEXICON)[0]] == ["no_effect", "no_effect"]
+    # a harm looked for and not found needs no therapy named; a harm that is part of the model is no finding
+    for text, expected in (
+        ("No bleeding or tumours were found.", ["no_effect"]),
+        ("Shock with tumours was induced by controlled bleeding.", []),
+    ):
+        start = text.index("bleeding")
+        tumours = (text.index("tumours"), text.index("tumours") + 7)
+        targets = [Target(start, start + 8, "adverse events", "absent", True)]
+        assert [d for _, d in directions(text, targets, False, True, LEXICON, (tumours,))[0]] == expected
+    assert read("Median mortality was 8% in every arm.") == ({"mortality": "no_effect"}, "no_effect")

@@ -19,7 +19,8 @@ from pipeline import cues
 
 THERAPY_WORDS = re.compile(
     r"\b(treat\w*|therap\w*|administ\w*|infus\w*|inject\w*|transplant\w*|they|these cells|cells|cell types?|"
-    r"co-?cultur\w*|groups?|arms?|placebo|vehicle|controls?|doses?|dosing|strateg\w*|approach\w*|interventions?)\b",
+    r"co-?cultur\w*|groups?|arms?|placebo|vehicle|PBS|saline|controls?|doses?|dosing|strateg\w*|approach\w*|"
+    r"interventions?)\b",
     re.I,
 )
 NEGATED_BEFORE = re.compile(
@@ -350,6 +351,12 @@ EFFECT_LOST_WITH_ARM = re.compile(
 NOT_SHOWN_BEFORE = re.compile(
     r"\b(?:(?:does|do|did)\s+not|failed\s+to)\s+(?:show|demonstrate|support|prove|establish|confirm)\s+that\b[^.;]*$|"
     r"\bno\s+(?:convincing\s+|clear\s+|consistent\s+)?evidence\s+that\b[^.;]*$",
+    re.I,
+)
+# "(P = 0.02 for BM-MSCs vs vehicle)": a p-value for one arm only
+ONE_ARM_P = re.compile(
+    r"\bP\s*[=<]\s*0?\.\d+\s+for\s+[^,;()]+?\s+(?:vs\.?|versus)\s+(?:the\s+)?"
+    r"(?:vehicle|PBS|saline|controls?|placebo|sham|untreated)\b",
     re.I,
 )
 RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
@@ -985,6 +992,15 @@ def directions(
             compared = _arms_compared(text[target.end : _clause(text, more.end())[1] if more else hi])
             if compared:  # "Survival was 40% with vehicle and 70% with MSCs", "BUN 112 vs 64 mg/dL (vehicle vs MSC)"
                 reading = _reading(Event(target.end, target.end, compared), target)
+                treated = [g for _, g in RATE_IN_GROUP.findall(text[target.end : hi]) if not CONTROL_GROUP.search(g)]
+                if (
+                    reading in ("beneficial", "harmful")
+                    and len(treated) >= 2
+                    and ONE_ARM_P.search(text)
+                    and len(P_VALUE.findall(text)) == 1
+                ):
+                    # "80% with BM-MSCs, 45% with CM and 40% with vehicle (P = 0.02 for BM-MSCs vs vehicle)"
+                    reading = "mixed"
                 if any(target.end <= e.start < hi for e in stats) and not any(target.end <= w < hi for w, _ in wins):
                     reading = "no_effect"  # "in 12.9% of MSC-treated and 11.4% of placebo-treated patients (P = 0.80)"
                 if reading in ("beneficial", "harmful") and arms >= 2 and ONLY_ARM.search(text, target.end):

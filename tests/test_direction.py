@@ -749,3 +749,23 @@ def test_lost_effects_corrections_abbreviations_and_harms_not_found():
         targets = [Target(start, start + 8, "adverse events", "absent", True)]
         assert [d for _, d in directions(text, targets, False, True, LEXICON, (tumours,))[0]] == expected
     assert read("Median mortality was 8% in every arm.") == ({"mortality": "no_effect"}, "no_effect")
+
+
+def test_one_arm_p_value_and_a_pbs_comparison_beside_the_injury():
+    # a p-value for one of two treated arms: the other is not shown to differ
+    assert read("Survival was 80% with MSCs, 45% with CM and 40% with vehicle (P = 0.02 for MSCs vs vehicle).") == (
+        {"survival": "mixed"},
+        "mixed",
+    )
+    assert read("Survival was 80% with MSCs, 75% with CM and 40% with vehicle (both P < 0.01 vs vehicle).") == (
+        {"survival": "beneficial"},
+        "beneficial",
+    )
+    # compared with the PBS arm, a sentence naming the injury is about the therapy
+    text = "NGAL was markedly reduced, but creatinine did not differ from that in CLP mice receiving PBS."
+    targets = [
+        Target(0, 4, "NGAL", "down", True),
+        Target(text.index("creatinine"), text.index("creatinine") + 10, "creatinine", "down", True),
+    ]
+    clp = (text.index("CLP"), text.index("CLP") + 3)
+    assert [d for _, d in directions(text, targets, False, True, LEXICON, (clp,))[0]] == ["beneficial", "no_effect"]

@@ -195,3 +195,9 @@ def test_routes_under_the_capsule_and_vascular_words_before_a_tissue_name():
 )
 def test_doses_of_conditioned_medium(text: str, expected: list[tuple[str, float, str]]) -> None:
     assert cues.parsed_doses(text) == expected
+
+
+def test_an_aortic_catheter_and_intrarenal_injection_are_routes():
+    lexicon = cues.load_lexicon()
+    found = cues.route_matches("through a suprarenal aortic catheter, or intrarenally injected MSCs", lexicon)
+    assert [name for name, _, _ in found] == ["intra-arterial", "intrarenal"]

@@ -359,6 +359,11 @@ ONE_ARM_P = re.compile(
     r"(?:vehicle|PBS|saline|controls?|placebo|sham|untreated)\b",
     re.I,
 )
+CONTROLS_NEGATED = re.compile(
+    r"\s+(?:of|in|among)\s+(?:the\s+)?(?:vehicle|PBS|saline|sham|placebo|control|untreated)[\w-]*"
+    r"(?:\s+(?:groups?|arms?|rats|mice|animals|patients|controls))?\b",
+    re.I,
+)
 RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
 LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 
@@ -785,6 +790,18 @@ def directions(
             for start, _ in injury_spans
         ):
             e.kind = "beneficial" if e.kind == "down" else "harmful"
+    for e in found:  # "did not reproduce the large renoprotective effect": the benefit is what was not reproduced
+        if (
+            e.kind in ("beneficial", "harmful")
+            and any(
+                f.kind == "no_effect"
+                and not text[f.start : f.end].lower().startswith("but")  # "the functional but not the survival benefit"
+                and f.end <= e.start
+                and re.fullmatch(r"\s+(?:the|a|an|any|its|their)\s+(?:[\w-]+\s+){0,2}", text[f.end : e.start], re.I)
+                for f in found
+            )
+        ):
+            e.used = True
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
     targets = sorted(targets, key=lambda t: t.start)
@@ -887,7 +904,15 @@ def directions(
                 [near] + [e.end for e in found if near <= e.start < target.start and e.kind in ("up", "harmful")]
             )
             near = _after_verbal_negation(text, near, target.start)
-            denied = NEGATION_WORD.search(text[near : target.start + 3])
+            denied = next(
+                (
+                    m
+                    for m in NEGATION_WORD.finditer(text[near : target.start + 3])
+                    # "compared with none of the PBS-treated rats": a statement about the controls
+                    if not CONTROLS_NEGATED.match(text, near + m.end())
+                ),
+                None,
+            )
             not_found = NOT_FOUND_AFTER.search(text[target.end : hi])
             if not denied and not_found and ABSENT_IN_ARM.match(text, target.end + not_found.end()):
                 per_target.append((target, "mixed"))  # "which were absent from KMSC-treated kidneys"

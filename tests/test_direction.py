@@ -769,3 +769,16 @@ def test_one_arm_p_value_and_a_pbs_comparison_beside_the_injury():
     ]
     clp = (text.index("CLP"), text.index("CLP") + 3)
     assert [d for _, d in directions(text, targets, False, True, LEXICON, (clp,))[0]] == ["beneficial", "no_effect"]
+
+
+def test_a_benefit_not_reproduced_and_a_negation_about_the_controls():
+    # "did not reproduce the large renoprotective effect": no effect, not mixed; "but not the survival benefit" stays
+    assert read("Under rigorous conditions, MSCs did not reproduce the large renoprotective effect.") == (
+        {},
+        "no_effect",
+    )
+    # "compared with none of the PBS-treated rats": the controls had none, the treated rats had the harm
+    text = "4 of 12 rats given MSCs died, compared with none of the PBS-treated rats, and cell aggregates were found."
+    start = text.index("cell aggregates")
+    targets = [Target(start, start + 15, "adverse events", "absent", True)]
+    assert [d for _, d in directions(text, targets, True, False, LEXICON)[0]] == ["harmful"]

@@ -730,7 +730,13 @@ def _after_verbal_negation(text: str, near: int, start: int) -> int:
     """Where the scope of a negation before a reported harm at ``start`` ends: "did not prevent AKI, and
     dose-related infusion toxicity was observed" reports the toxicity; a denied list ("No deaths, infusion
     reactions, and thrombotic events occurred") stays denied."""
-    cut = [m.end() for m in re.finditer(r",\s*and\s+", text[near:start])]
+    # (also "did not increase dialysis independence and were followed by clotting": "and" before a new verb)
+    cut = [
+        m.end()
+        for m in re.finditer(
+            r",\s*and\s+|\s+and\s+(?=(?:was|were|is|are|had|has|caused|led|resulted|produced)\b)", text[near:start]
+        )
+    ]
     if not cut:
         return near
     end = near + cut[-1]
@@ -797,7 +803,9 @@ def directions(
                 f.kind == "no_effect"
                 and not text[f.start : f.end].lower().startswith("but")  # "the functional but not the survival benefit"
                 and f.end <= e.start
-                and re.fullmatch(r"\s+(?:the|a|an|any|its|their)\s+(?:[\w-]+\s+){0,2}", text[f.end : e.start], re.I)
+                and re.fullmatch(
+                    r"\s+(?:(?:the|a|an|any|its|their)\s+)?(?:[\w-]+\s+){0,2}", text[f.end : e.start], re.I
+                )
                 for f in found
             )
         ):

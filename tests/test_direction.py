@@ -782,3 +782,11 @@ def test_a_benefit_not_reproduced_and_a_negation_about_the_controls():
     start = text.index("cell aggregates")
     targets = [Target(start, start + 15, "adverse events", "absent", True)]
     assert [d for _, d in directions(text, targets, True, False, LEXICON)[0]] == ["harmful"]
+
+
+def test_no_signal_of_protection_and_and_before_a_new_verb():
+    assert read("EVs were safe but showed no signal of renal protection.") == ({"safe": "no_effect"}, "no_effect")
+    assert read("MSCs did not increase GFR and were followed by infusion reactions in some patients.") == (
+        {"GFR": "no_effect", "infusion reactions": "harmful"},
+        "mixed",
+    )

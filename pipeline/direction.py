@@ -237,7 +237,7 @@ CHANGE_NOUN = re.compile(
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
 # "restored only by the high dose", "reduced by control cells only"
-_ARM_NOUN = rf"(?:groups?|arms?|cohorts?|doses?|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
+_ARM_NOUN = rf"(?:groups?|arms?|cohorts?|doses?|dosing|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
     rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,4}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
@@ -331,6 +331,11 @@ OTHER_ARM_CHANGED = re.compile(
 )
 # "adipocytes ..., which were absent from KMSC-treated kidneys": absent in another arm only
 ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
+# "Teratomas developed in all mice injected with iPSCs but in none of those given iPSC-MSC-Exos"
+NONE_IN_ARM = re.compile(
+    r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+of\s+(?:those|the\s+\w+)\s+(?:given|treated\s+with|receiving|injected\s+with)\b",
+    re.I,
+)
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
 BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b", re.I)
 # "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
@@ -921,6 +926,9 @@ def directions(
                 ),
                 None,
             )
+            if NONE_IN_ARM.match(text, target.end):
+                per_target.append((target, "mixed"))  # found with one arm, in none of another's
+                continue
             not_found = NOT_FOUND_AFTER.search(text[target.end : hi])
             if not denied and not_found and ABSENT_IN_ARM.match(text, target.end + not_found.end()):
                 per_target.append((target, "mixed"))  # "which were absent from KMSC-treated kidneys"

@@ -1238,3 +1238,21 @@ def test_dose_limiting_toxicities_are_adverse_events(nlp, kb, tmp_path):
         ("no_effect", ["adverse events:no_effect"]),
         ("mixed", ["adverse events:mixed"]),
     ]
+
+
+def test_sensitization_sarcomas_and_a_harm_absent_with_another_product(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Safety of iPSC-MSC exosomes\n\n"
+        "BALB/c mice with cisplatin-induced AKI received hUC-MSCs intravenously on days 1, 4 and 7. "
+        "Mice given three infusions developed xenoreactive antibodies and transient hypotension. "
+        "Late-passage MSCs injected intrarenally produced spindle-cell sarcomas in 4 of 15 mice. "
+        "Teratomas developed in all 5 mice injected with iPSCs but in none of those given iPSC-MSC-Exos.\n",
+    )[1:]
+    assert [(r["effect_direction"], r["outcome_effects"]) for r in rows[1:]] == [
+        ("harmful", ["adverse events:harmful"]),
+        ("harmful", ["tumorigenicity:harmful"]),
+        ("mixed", ["tumorigenicity:mixed"]),
+    ]

@@ -45,7 +45,8 @@ NEITHER_BEFORE = re.compile(r"(?:^|[,;:]\s*|\b(?:whereas|while|but|and)\s+)neith
 ABOUT_CONTROLS = re.compile(
     # not a comparison with them: "comparable to those of vehicle-treated animals"
     r"(?:(?!\b(?:to|with|than|versus|vs|from|between|among|differ\w*)\b)[^,;.]){0,40}?\b(?:in|among|of|for)\s+(?:the\s+)?"
-    r"(?:other|control|vehicle|placebo|untreated|sham|PBS)\b",
+    # ("in the other groups", not "in other settings" or "in other organs")
+    r"(?:other\s+(?:groups?|arms?|cohorts?|animals|rats|mice|patients)|control|vehicle|placebo|untreated|sham|PBS)\b",
     re.I,
 )
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
@@ -368,6 +369,10 @@ CONTROLS_NEGATED = re.compile(
     r"\s+(?:of|in|among)\s+(?:the\s+)?(?:vehicle|PBS|saline|sham|placebo|control|untreated)[\w-]*"
     r"(?:\s+(?:groups?|arms?|rats|mice|animals|patients|controls))?\b",
     re.I,
+)
+# "early but not long-term protection", "the functional but not the survival benefit"
+BENEFIT_CONTRAST = re.compile(
+    r"\b[\w-]+\s+but\s+not\s+(?:the\s+)?[\w-]+\s+(?:protection|benefits?|efficacy|renoprotection)\b", re.I
 )
 RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
 LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
@@ -1159,6 +1164,8 @@ def directions(
     labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if not labels and per_target:
         labels = {d for _, d in per_target}
+    if BENEFIT_CONTRAST.search(text):
+        labels |= {"beneficial", "no_effect"}  # "determines early but not long-term protection": one, not the other
     if labels == {"beneficial"} and (
         RESTRICTED.search(text) or ARM_CONTRAST.search(text) or re.match(r"\s*only\b", text, re.I)
     ):  # "Only spheroid-cultured MSCs attenuate AKI": another arm did not

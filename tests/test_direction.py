@@ -790,3 +790,16 @@ def test_no_signal_of_protection_and_and_before_a_new_verb():
         {"GFR": "no_effect", "infusion reactions": "harmful"},
         "mixed",
     )
+
+
+def test_benefits_not_sustained_or_only_early_and_rates_like_a_registry():
+    assert read("Timing of MSC administration determines early but not long-term protection in rats.") == ({}, "mixed")
+    assert read("EVs lowered NGAL early, but the benefit is not sustained.")[1] == "mixed"
+    assert read("MSCs may improve GFR, but there is no evidence that they prevent AKI in other settings.") == (
+        {"GFR": "beneficial"},
+        "mixed",
+    )
+    assert (
+        read("Mortality was 28% (5 of 18), rates similar to those in a contemporaneous registry cohort.")[1]
+        == "no_effect"
+    )

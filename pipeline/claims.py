@@ -553,6 +553,10 @@ def _claim_row(
                 or IMMUNOSUPPRESSION_BEFORE.search(text, max(0, ent.start_char - start - 60), ent.start_char - start)
             ):
                 continue  # "tacrolimus-based maintenance immunosuppression": the transplant's drugs, not the injury
+            if concept.canonical_name == "cancer" and _tumour_looked_for(
+                text, ent.start_char - start, ent.end_char - start
+            ):
+                continue  # "screened for tumours", "no tumours or ectopic tissue were found": a safety outcome
             if concept.category in ("outcome", "mediator") and (
                 STIMULUS_AFTER.match(text, ent.end_char - start)
                 or STIMULUS_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
@@ -877,6 +881,25 @@ MANIPULATED_AFTER = re.compile(
     r"^[^.;]{0,30}?\bhad\s+been\s+(?:knocked\s+down|silenced|deleted|depleted)",
     re.I,
 )
+
+
+# A tumour looked for in the animals or patients given the cells (tumorigenicity), not the cancer of the patients
+TUMOUR_LOOKED_FOR_BEFORE = re.compile(
+    r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+(?:[\w-]+\s+){0,2}$|"
+    r"\bno\s+(?:[\w-]+\s+){0,3}$|\b(?:produced|formed|developed|induced|caused)\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+TUMOUR_LOOKED_FOR_AFTER = re.compile(
+    r"s?\s+(?:(?:or|and)\s+[\w-]+\s+(?:[\w-]+\s+)?)?(?:were|was)\s+(?:not\s+|never\s+)?(?:found|detected|observed|seen)\b|"
+    r"s?\s+(?:formation|developed|formed|grew)\b",
+    re.I,
+)
+
+
+def _tumour_looked_for(text: str, start: int, end: int) -> bool:
+    return bool(
+        TUMOUR_LOOKED_FOR_BEFORE.search(text, max(0, start - 40), start) or TUMOUR_LOOKED_FOR_AFTER.match(text, end)
+    )
 
 
 def _manipulated(text: str, start: int, end: int) -> bool:

@@ -119,7 +119,9 @@ BUT_NOT = re.compile(r"\bbut not\b", re.I)
 # "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
 FEARED_BEFORE = re.compile(
     r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$|"
-    r"(?:^|[,;]\s*)(?:the|a|any)\s+(?:potential\s+)?risks?\s+of\s+$",  # "The risk of microembolism should be ..."
+    r"(?:^|[,;]\s*)(?:the|a|any)\s+(?:potential\s+)?risks?\s+of\s+$|"  # "The risk of microembolism should be ..."
+    # "screened for tumours and ectopic tissue": looked for, a method
+    r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+(?:[\w-]+\s+){0,4}$",
     re.I,
 )
 # "whereas in controls they remained unchanged": a statement about the comparison arm

@@ -1256,3 +1256,20 @@ def test_sensitization_sarcomas_and_a_harm_absent_with_another_product(nlp, kb, 
         ("harmful", ["tumorigenicity:harmful"]),
         ("mixed", ["tumorigenicity:mixed"]),
     ]
+
+
+def test_tumours_looked_for_are_no_cancer_model(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs after folic acid\n\n"
+        "C57BL/6 mice with folic acid-induced AKI received BM-MSCs intravenously. "
+        "Mice were followed for 12 months and screened for tumours and ectopic tissue by histology. "
+        "No tumours or ectopic tissue were found after intravenous MSCs.\n",
+    )[1:]
+    assert [("cancer" in r["injury_model"], r["effect_direction"]) for r in rows[1:]] == [
+        (False, "unclear"),
+        (False, "no_effect"),
+    ]
+    assert rows[2]["injury_model"] == ["folic acid", "acute kidney injury"]

@@ -324,8 +324,6 @@ EXCEPTION_OPENER = re.compile(
     r"[^,;]{3,120},",
     re.I,
 )
-# "preventing fibrosis or the decline in kidney function": a change noun listed after a target is the object of
-# that target's verb
 # "comparable between the naive MSC and PBS groups but lower with KL-MSCs": another arm changed it
 OTHER_ARM_CHANGED = re.compile(
     rf"\b(?:but|whereas|while)\b(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo|fibroblasts?)\b)"
@@ -377,6 +375,8 @@ BENEFIT_CONTRAST = re.compile(
     r"\b[\w-]+\s+but\s+not\s+(?:the\s+)?[\w-]+\s+(?:protection|benefits?|efficacy|renoprotection)\b", re.I
 )
 RATE_CONTINUES = re.compile(r"\s*(?:but|whereas|while)\s+(?:only\s+|just\s+)?(?=\d+(?:\.\d+)?\s*%)", re.I)
+# "preventing fibrosis or the decline in kidney function": a change noun listed after a target is the object of
+# that target's verb
 LISTED_CHANGE = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 
 

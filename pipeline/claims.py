@@ -885,7 +885,7 @@ MANIPULATED_AFTER = re.compile(
 
 # A tumour looked for in the animals or patients given the cells (tumorigenicity), not the cancer of the patients
 TUMOUR_LOOKED_FOR_BEFORE = re.compile(
-    r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+(?:[\w-]+\s+){0,2}$|"
+    rf"{direction_of.LOOKED_FOR}(?:[\w-]+\s+){{0,2}}$|"
     r"\bno\s+(?:[\w-]+\s+){0,3}$|\b(?:produced|formed|developed|induced|caused)\s+(?:[\w-]+\s+){0,2}$",
     re.I,
 )

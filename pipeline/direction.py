@@ -116,12 +116,14 @@ PURPOSE_BEFORE = re.compile(
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 BUT_NOT = re.compile(r"\bbut not\b", re.I)
+# "screened for tumours": what was looked for (shared with the claims' tumour check)
+LOOKED_FOR = r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+"
 # "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
 FEARED_BEFORE = re.compile(
     r"\b(?:concerns?|fears?|worr(?:y|ies)|possibility|theoretical)\b[^.;]{0,50}$|"
     r"(?:^|[,;]\s*)(?:the|a|any)\s+(?:potential\s+)?risks?\s+of\s+$|"  # "The risk of microembolism should be ..."
     # "screened for tumours and ectopic tissue": looked for, a method
-    r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+(?:[\w-]+\s+){0,4}$",
+    rf"{LOOKED_FOR}(?:[\w-]+\s+){{0,4}}$",
     re.I,
 )
 # "whereas in controls they remained unchanged": a statement about the comparison arm
@@ -177,6 +179,9 @@ WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
 _PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
+_CONTROL_WORD = r"(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)"  # the arm the therapy is compared with
+# a clause not about the controls (EVs of fibroblasts are a control too)
+_NOT_ABOUT_CONTROLS = rf"(?![^.;]*\b(?:{_CONTROL_WORD}|fibroblasts?)\b)"
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
@@ -326,8 +331,7 @@ EXCEPTION_OPENER = re.compile(
 )
 # "comparable between the naive MSC and PBS groups but lower with KL-MSCs": another arm changed it
 OTHER_ARM_CHANGED = re.compile(
-    rf"\b(?:but|whereas|while)\b(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo|fibroblasts?)\b)"
-    rf"(?=[^.;]*\b{_PRODUCT_NOUN}\b)[^.;]*",
+    rf"\b(?:but|whereas|while)\b{_NOT_ABOUT_CONTROLS}(?=[^.;]*\b{_PRODUCT_NOUN}\b)[^.;]*",
     re.I,
 )
 # "adipocytes ..., which were absent from KMSC-treated kidneys": absent in another arm only
@@ -342,7 +346,7 @@ BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b
 # "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
 OTHER_ARM_FAILED = re.compile(
     rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
-    r"(?:[\w/+-]+\s+){0,2}?cells\b)(?![^.;]*\b(?:vehicle|PBS|saline|controls?|untreated|sham|placebo|fibroblasts?)\b)[^.;]*",
+    rf"(?:[\w/+-]+\s+){{0,2}}?cells\b){_NOT_ABOUT_CONTROLS}[^.;]*",
     re.I,
 )
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
@@ -361,12 +365,11 @@ NOT_SHOWN_BEFORE = re.compile(
 )
 # "(P = 0.02 for BM-MSCs vs vehicle)": a p-value for one arm only
 ONE_ARM_P = re.compile(
-    r"\bP\s*[=<]\s*0?\.\d+\s+for\s+[^,;()]+?\s+(?:vs\.?|versus)\s+(?:the\s+)?"
-    r"(?:vehicle|PBS|saline|controls?|placebo|sham|untreated)\b",
+    rf"\bP\s*[=<]\s*0?\.\d+\s+for\s+[^,;()]+?\s+(?:vs\.?|versus)\s+(?:the\s+)?{_CONTROL_WORD}\b",
     re.I,
 )
 CONTROLS_NEGATED = re.compile(
-    r"\s+(?:of|in|among)\s+(?:the\s+)?(?:vehicle|PBS|saline|sham|placebo|control|untreated)[\w-]*"
+    rf"\s+(?:of|in|among)\s+(?:the\s+)?{_CONTROL_WORD}[\w-]*"
     r"(?:\s+(?:groups?|arms?|rats|mice|animals|patients|controls))?\b",
     re.I,
 )
@@ -758,6 +761,13 @@ def _after_verbal_negation(text: str, near: int, start: int) -> int:
     return near
 
 
+def _use(found: list[Event], start: int, end: int) -> None:
+    """Mark the cues that start in [start, end) as read (they give no direction of their own)."""
+    for e in found:
+        if start <= e.start < end:
+            e.used = True
+
+
 def _reading(event: Event, target: Target) -> str:
     if event.kind == "mixed":
         return "mixed"
@@ -827,9 +837,7 @@ def directions(
     targets = sorted(targets, key=lambda t: t.start)
     exception = EXCEPTION_OPENER.match(text)
     if exception and any(t.start >= exception.end() and t.good in ("absent", "safe") for t in targets):
-        for e in found:  # "Apart from transient fever in one patient, no adverse events occurred"
-            if e.start < exception.end():
-                e.used = True
+        _use(found, 0, exception.end())  # "Apart from transient fever in one patient, no adverse events occurred"
         targets = [t for t in targets if t.start >= exception.end()]
     per_target: list[tuple[Target, str]] = []
     previous_cue: Event | None = None  # what the previous target was read from, for a change noun listed after it
@@ -852,16 +860,12 @@ def directions(
         cue_of_previous, previous_cue = previous_cue, None
         arm_not = BUT_NOT_ARM.search(text, max(0, lo - 8), target.start)  # (the clause begins after "but")
         if target.good == "absent" and arm_not and target.start - arm_not.end() <= 40:
-            for e in found:
-                if arm_not.start() <= e.start < arm_not.end():
-                    e.used = True
+            _use(found, arm_not.start(), arm_not.end())
             per_target.append((target, "mixed"))  # "Subcapsular but not intravenous MSCs form ectopic bone"
             continue
         shown = NOT_SHOWN_BEFORE.search(text, 0, target.start)
         if shown:
-            for e in found:  # "improve" in "does not show that MSCs improve kidney recovery" is denied
-                if shown.start() <= e.start < target.start:
-                    e.used = True
+            _use(found, shown.start(), target.start)  # "improve" in "does not show that MSCs improve ..." is denied
             per_target.append((target, "no_effect"))
             previous_cue = Event(target.start, target.start, "no_effect")
             continue
@@ -909,9 +913,7 @@ def directions(
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
         if target.good == "absent" and FEARED_BEFORE.search(text[lo : target.start]):
-            for e in found:  # "the risk of": its cue words too
-                if lo <= e.start < target.end:
-                    e.used = True
+            _use(found, lo, target.end)  # "the risk of": its cue words too
             continue  # "concerns that they might promote tumour growth": a fear, not a finding
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
             # denied by a negation or no-effect cue near it ("no tumours", "maldifferentiation was not observed"),
@@ -1030,9 +1032,7 @@ def directions(
             # "The decline in eGFR over three cycles did not differ among arms": a no-effect predicate further on
             predicate = after[0] if passive or immediate else next((e for e in after if e.kind == "no_effect"), None)
             chosen = _through_change(text, noun, noun_start, before, predicate, governing)
-            for e in found:  # the change noun itself ("rise", "reduction in") is read here, not for another target
-                if noun_start <= e.start < target.start:
-                    e.used = True
+            _use(found, noun_start, target.start)  # the change noun itself ("rise", "reduction in"), read here
         if chosen is None:
             # "60% with 2.2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with 2.2 x 10^10
             # particles": a clause of rates alone continues the comparison

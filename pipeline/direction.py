@@ -92,6 +92,22 @@ DEPENDS_ON_ARM = re.compile(
     r"\bdiffer(?:s|ed)?\s+in\s+(?:their\s+)?(?:capacity|ability|efficacy|potency)\b",
     re.I,
 )
+# pooled or grouped results that hold in some subgroups and not in another: "The reduction in creatinine was
+# largest after intra-arterial delivery (SMD -2.38) ... and not significant after intraperitoneal injection",
+# "Benefit was consistent across ischaemic and toxic models, but no significant effect was found in the three
+# contrast studies", "gave comparable reductions in creatinine, whereas intraperitoneal injection was ineffective"
+SUBGROUP_EFFECT = re.compile(
+    r"\b(?:effects?|benefits?|reductions?|improvements?|protection)\b[^.;]{0,60}?\b(?:was|were)\s+(?:\w+ly\s+)?"
+    r"(?:largest|greatest|strongest|larger|greater|consistent|similar|comparable)\b|"
+    r"\b(?:comparable|similar|consistent)\s+(?:reductions?|improvements?|effects?|benefits?)\b",
+    re.I,
+)
+SUBGROUP_NULL = re.compile(
+    r"\b(?:whereas|but|while|and)\b[^.;]*?(?:\bnot\s+(?:statistically\s+)?significant\b|\bineffective\b|"
+    r"\bno\s+(?:significant\s+)?(?:effect|benefit|reduction)\b|\bdid\s+not\s+(?:significantly\s+)?(?:reduce|lower|"
+    r"improve|affect|change)\b)",
+    re.I,
+)
 # (not a parenthetical ", however,": "Urinary protein excretion, however, was higher")
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although)\b|(?<!,\s)\bhowever\b(?!,)", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
@@ -193,11 +209,15 @@ ARM_CONTRAST = re.compile(
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
 # A reported p-value: "(p = 0.61)", "P>0.05", "p = .49". At or above 0.05 the comparison it qualifies found no effect.
 P_VALUE = re.compile(r"\b[pP]\s*(=|>|≥|>=|<|≤|<=)\s*(0?\.\d+|1(?:\.0+)?)\b")
-RATIO_WORD = re.compile(r"\b(?:risk ratio|odds ratio|hazard ratio|relative risk|rate ratio|RR|OR|HR|aOR|aHR)\b")
+RATIO_WORD = re.compile(
+    r"\b(?:(?:risk|odds|hazard|rate) ratios?|relative risks?|RRs?|ORs?|HRs?|aORs?|aHRs?)\b"  # "hazard ratios 0.24 ..."
+)
 # "odds ratio 0.70, 95% CI 0.35-1.39", "HR 0.45 (95% CI 0.22-0.91)", and after a first ratio a bare "0.93 (95% CI
-# 0.51-1.70)"; a negative value (a mean difference) is not a ratio
+# 0.51-1.70)" or "0.44 [0.20-0.96]"; a negative value (a mean difference) is not a ratio
 RATIO_VALUE_CI = re.compile(
-    r"(?<![\w.−-])(?P<value>\d+(?:\.\d+)?)\s*(?:,\s*|;\s*|\(\s*)(?:95\s*%\s*)?(?:CI|confidence interval)[:,\s]*"
+    r"(?<![\w.−-])(?P<value>\d+(?:\.\d+)?)\s*"
+    r"(?:(?:,\s*|;\s*|[(\[]\s*)(?:95\s*%\s*)?(?:CI|confidence interval)[:,\s]*|"
+    r"[(\[](?=[\d.]+\s*(?:[-–—]|to)\s*[\d.]+\s*[)\]]))"
     r"(?P<low>\d+(?:\.\d+)?)\s*(?:[-–—]|to)\s*(?P<high>\d+(?:\.\d+)?)",
     re.I,
 )
@@ -741,6 +761,20 @@ def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tup
     return per_target
 
 
+def _subgroups_differ(text: str, per_target: list[tuple[Target, str]]) -> list[tuple[Target, str]] | None:
+    """When an effect stated for some subgroups ("was largest after intra-arterial delivery", "Benefit was
+    consistent across ...") is followed by none in another ("and not significant after intraperitoneal injection"),
+    the outcomes found without effect are ``mixed``: those the effect clause also names, or all when it names none
+    (not another outcome: "The effect on creatinine was similar with both doses, whereas neither improved
+    survival"). ``None`` when the sentence does not read so."""
+    effect = SUBGROUP_EFFECT.search(text)
+    null = effect and SUBGROUP_NULL.search(text, effect.end())
+    if not null:
+        return None
+    in_effect = {t.name for t, _ in per_target if effect.start() <= t.start < null.start()}
+    return [(t, "mixed" if d == "no_effect" and (not in_effect or t.name in in_effect) else d) for t, d in per_target]
+
+
 def _after_verbal_negation(text: str, near: int, start: int) -> int:
     """Where the scope of a negation before a reported harm at ``start`` ends: "did not prevent AKI, and
     dose-related infusion toxicity was observed" reports the toxicity; a denied list ("No deaths, infusion
@@ -800,6 +834,8 @@ def directions(
     if (
         injury_named
         and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text))
+        # "The effect on creatinine was largest in ischaemia-reperfusion ... and not significant in the sepsis studies"
+        and _subgroups_differ(text, []) is None
         and not any(t.good == "absent" and NEGATION_WORD.search(text, max(0, t.start - 60), t.start) for t in targets)
     ):
         return [], "unclear"
@@ -1136,6 +1172,9 @@ def directions(
         per_target += [  # "divergent effects on tubular apoptosis": what differs needs no change verb
             (t, "mixed") for t in targets if id(t) not in read and t.start >= depends.end() and t.good in ("up", "down")
         ]
+    subgroups = _subgroups_differ(text, per_target)
+    if subgroups:
+        per_target = subgroups
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if named >= 2:
         # (arms the sentence names: "delayed EVs failed to lower creatinine, although they increased Ki-67" is
@@ -1180,6 +1219,8 @@ def directions(
         and labels <= {"no_effect", "beneficial", "harmful"}
     ):
         labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ
+    if subgroups is not None and labels <= {"beneficial", "no_effect", "mixed"}:
+        labels = {"mixed"}  # an effect in some subgroups, none in another
     if depends and labels <= {"beneficial", "harmful", "mixed"}:
         labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ
     if not labels and not per_target and therapy_named and found and ARM_RESTRICTED.search(text):

@@ -803,3 +803,32 @@ def test_benefits_not_sustained_or_only_early_and_rates_like_a_registry():
         read("Mortality was 28% (5 of 18), rates similar to those in a contemporaneous registry cohort.")[1]
         == "no_effect"
     )
+
+
+def test_ratios_in_the_plural_and_effects_in_some_subgroups_only():
+    # "hazard ratios" (plural) and a bracketed interval after the first ratio: one arm's CI includes 1
+    assert read(
+        "Survival was 86% with MSCs and 79% with EVs versus 50% with saline (hazard ratios 0.24, 95% CI 0.06-0.93, "
+        "and 0.36 [0.11-1.18])."
+    ) == ({"survival": "mixed"}, "mixed")
+    assert read(
+        "Mortality was 20% and 18% in the two MSC groups (odds ratios 0.67, 95% CI 0.28-1.60, and 0.60, "
+        "95% CI 0.25-1.45)."
+    ) == ({"mortality": "no_effect"}, "no_effect")
+    # an effect stated for some subgroups and none for another: mixed
+    assert read(
+        "The reduction in creatinine was largest after intra-arterial delivery (SMD -2.38) and not significant "
+        "after intraperitoneal injection (SMD -0.46, 95% CI -1.1 to 0.2)."
+    ) == ({"creatinine": "mixed"}, "mixed")
+    assert read(
+        "Benefit was consistent across cisplatin and glycerol models, but no significant effect was found in the "
+        "three sepsis studies.",
+        injury=("cisplatin",),
+    ) == ({}, "mixed")
+    # not an outcome the effect clause leaves out: survival is the other outcome, not another subgroup
+    assert (
+        read("The effect on creatinine was similar with both doses, whereas neither dose improved survival.")[0][
+            "survival"
+        ]
+        == "no_effect"
+    )

@@ -63,7 +63,10 @@ RESTRICTED = re.compile(
     # knockdown")
     r"\b(?:protection|benefit|effect|efficacy)\s+(?:[\w-]+\s+){0,6}?(?:is|was|were|are)\s+lost\s+(?:with|in)\s+"
     r"(?![^.;]{0,60}\b(?:inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*))|"
-    rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}",
+    rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}|"
+    # "a smaller reduction that was significant only on day 2"; "reduced TUNEL-positive cells only in
+    # glycerol-injured kidneys" (one of the study's models)
+    r"\bsignificant(?:ly)?\s+only\b|\bonly\s+in\s+(?:the\s+)?[\w-]+-(?:injured|induced)\s+(?:kidneys|mice|rats|animals)\b",
     re.I,
 )
 # a benefit restricted to one arm: the outcome differs by arm ("only when given early", "restricted to exosomes

@@ -832,3 +832,19 @@ def test_ratios_in_the_plural_and_effects_in_some_subgroups_only():
         ]
         == "no_effect"
     )
+
+
+def test_not_different_between_groups_and_significance_in_one_arm_only():
+    assert read("Serum creatinine, measured at 48 h, was not different between groups.") == (
+        {"creatinine": "no_effect"},
+        "no_effect",
+    )
+    # one arm's smaller reduction was significant only early; the benefit was restricted to one of two models
+    assert (
+        read(
+            "Subcapsular MSCs lowered creatinine on day 2 and day 7, whereas intravenous cells produced a smaller "
+            "reduction that was significant only on day 2."
+        )[1]
+        == "mixed"
+    )
+    assert read("In both models, EVs reduced BUN, but only in glycerol-injured kidneys.")[1] == "mixed"

@@ -52,7 +52,8 @@ ABOUT_CONTROLS = re.compile(
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
 # "only at the higher dose", "attenuated AKI only at 2 x 10^6 cells": a benefit of one dose
 _ONLY_AT_DOSE = (
-    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)[\s-]+doses?\b|"
+    r"\bonly\s+(?:at|with|in|by)\s+the\s+(?:higher|highest|lower|lowest|high|low|larger|largest|top)"
+    r"(?:\s+of\s+(?:the\s+)?(?:two|three|four|five|\d))?[\s-]+doses?\b|"  # "only at the highest of three doses"
     r"\bonly\s+(?:at|with)\s+(?:a\s+dose\s+of\s+)?\d"
 )
 RESTRICTED = re.compile(
@@ -200,7 +201,10 @@ DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,
 _PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
 _CONTROL_WORD = r"(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)"  # the arm the therapy is compared with
 # a clause not about the controls (EVs of fibroblasts are a control too)
-_NOT_ABOUT_CONTROLS = rf"(?![^.;]*\b(?:{_CONTROL_WORD}|fibroblasts?)\b)"
+# (but an arm "similar to controls" is an arm that failed)
+_NOT_ABOUT_CONTROLS = (
+    rf"(?![^.;]*(?<!similar to )(?<!comparable to )(?<!those of )\b(?:{_CONTROL_WORD}|fibroblasts?)\b)"
+)
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
@@ -293,6 +297,9 @@ IMPLIED_ARM = re.compile(
     r"EVs?))\b",
     re.I,
 )
+# "only in the hUC-MSC group": a product named by its source implies another source (not "only in BM-MSC-treated
+# kidneys": the treated arm against its controls)
+SOURCE_LABELLED = re.compile(r"\b[A-Za-z]+-(?:MSCs?|SCs?|EVs?|Exos?|exosomes?)$")
 # "..., whereas N-MSCs reduced only TNF-a", "but vector-BMSCs reduced TNF-a only": the other arm changed some of
 # the outcomes named before, not the rest
 OTHER_ARM_ONLY = re.compile(r"\b(?:whereas|while|but)\b(?![^.;]*\bnot\b)[^.;]*?\bonly\b[^.;]*", re.I)
@@ -361,7 +368,10 @@ OTHER_ARM_CHANGED = re.compile(
 ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
 # "Teratomas developed in all mice injected with iPSCs but in none of those given iPSC-MSC-Exos"
 NONE_IN_ARM = re.compile(
-    r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+of\s+(?:those|the\s+\w+)\s+(?:given|treated\s+with|receiving|injected\s+with)\b",
+    r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+of\s+(?:those|the\s+\w+)\s+(?:given|treated\s+with|receiving|injected\s+with)\b|"
+    # "in 4 of 12 IA kidneys but in none after IV injection"
+    r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+(?:after|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    rf"(?:injection|infusion|delivery|administration|groups?|{_PRODUCT_NOUN})\b",
     re.I,
 )
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
@@ -1121,6 +1131,7 @@ def directions(
                     arms >= 2
                     or BOTH.search(text)
                     or IMPLIED_ARM.search(only.group(0))
+                    or (SOURCE_LABELLED.search(only.group(0)) and not text.startswith("-", only.end()))
                     or ONLY_BY_PRODUCT.match(text, only.start())
                 )
             )

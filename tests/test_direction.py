@@ -848,3 +848,20 @@ def test_not_different_between_groups_and_significance_in_one_arm_only():
         == "mixed"
     )
     assert read("In both models, EVs reduced BUN, but only in glycerol-injured kidneys.")[1] == "mixed"
+
+
+def test_source_labelled_arms_highest_of_doses_arms_like_controls_and_none_after_a_route():
+    assert read("Creatinine and BUN were lower only in the hUC-MSC group.") == (
+        {"creatinine": "mixed", "BUN": "mixed"},
+        "mixed",
+    )
+    assert read("Creatinine was lower only in BM-MSC-treated kidneys.") == ({"creatinine": "beneficial"}, "beneficial")
+    assert read("MSCs reduce creatinine in rats only at the highest of three doses.")[1] == "mixed"
+    assert read("MSCs lowered creatinine, whereas MV-treated rats showed values similar to controls.") == (
+        {"creatinine": "mixed"},
+        "mixed",
+    )
+    assert read("Infusion reactions were found in 4 of 12 IA rats but in none after IV injection.") == (
+        {"infusion reactions": "mixed"},
+        "mixed",
+    )

@@ -896,9 +896,20 @@ TUMOUR_LOOKED_FOR_AFTER = re.compile(
 )
 
 
+# "Malignancies were diagnosed in 2 MSC-treated patients (basal cell carcinoma ...)", "not associated with excess
+# malignancy": cancers counted among the treated, an outcome of the sentence, not the patients' disease
+CANCERS_COUNTED = re.compile(
+    r"\b(?:malignanc\w+|tumou?rs?|cancers?|neoplasms?|carcinomas?)\s+(?:were|was)\s+(?:diagnosed|reported|recorded)\b|"
+    r"\b(?:excess|incident|de\s+novo)\s+(?:malignanc\w+|cancers?|tumou?rs?|neoplasms?)\b",
+    re.I,
+)
+
+
 def _tumour_looked_for(text: str, start: int, end: int) -> bool:
     return bool(
-        TUMOUR_LOOKED_FOR_BEFORE.search(text, max(0, start - 40), start) or TUMOUR_LOOKED_FOR_AFTER.match(text, end)
+        TUMOUR_LOOKED_FOR_BEFORE.search(text, max(0, start - 40), start)
+        or TUMOUR_LOOKED_FOR_AFTER.match(text, end)
+        or CANCERS_COUNTED.search(text)
     )
 
 

@@ -1273,3 +1273,17 @@ def test_tumours_looked_for_are_no_cancer_model(nlp, kb, tmp_path):
         (False, "no_effect"),
     ]
     assert rows[2]["injury_model"] == ["folic acid", "acute kidney injury"]
+
+
+def test_cancers_counted_among_the_treated_are_no_cancer_model(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "UC-MSCs after kidney transplantation\n\n"
+        "Kidney transplant recipients received UC-MSCs intravenously. "
+        "Malignancies were diagnosed in 2 MSC-treated patients (basal cell carcinoma) and in 1 control patient. "
+        "MSC therapy was not associated with excess malignancy over 3 years.\n",
+    )
+    assert [r["injury_model"] for r in rows[2:]] == [["kidney transplantation"], ["kidney transplantation"]]
+    assert rows[3]["outcome_effects"] == ["tumorigenicity:no_effect"]

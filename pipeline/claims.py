@@ -55,8 +55,7 @@ BLOCKED_EFFECT = re.compile(
     # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
     r"\b(?:effects?|protection|benefits?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:largely\s+|partly\s+|completely\s+)?"
     r"(?:lost|abolished|abrogated|reversed|blocked|prevented|eliminated)\s+(?:after|by|with|upon|following|when)\s+"
-    r"(?:[\w-]+\s+){0,8}?(?:inhibit\w*|block\w*|"
-    r"knock\w*|silenc\w*|neutrali[sz]\w*|immunodepletion|depletion|deletion|siRNA|shRNA|antagonist\w*|antibod\w*)",
+    rf"(?:[\w-]+\s+){{0,8}}?(?:{direction_of.BLOCKADE_WORDS}|neutrali[sz]\w*|immunodepletion|depletion|deletion)",
     re.I,
 )
 # "..., but whether their products protect tubular cells is unknown", "which of its components protects ... is unclear"
@@ -553,7 +552,7 @@ def _claim_row(
                 or IMMUNOSUPPRESSION_BEFORE.search(text, max(0, ent.start_char - start - 60), ent.start_char - start)
             ):
                 continue  # "tacrolimus-based maintenance immunosuppression": the transplant's drugs, not the injury
-            if concept.canonical_name == "cancer" and _tumour_looked_for(
+            if concept.canonical_name == "cancer" and _tumour_as_outcome(
                 text, ent.start_char - start, ent.end_char - start
             ):
                 continue  # "screened for tumours", "no tumours or ectopic tissue were found": a safety outcome
@@ -905,7 +904,9 @@ CANCERS_COUNTED = re.compile(
 )
 
 
-def _tumour_looked_for(text: str, start: int, end: int) -> bool:
+def _tumour_as_outcome(text: str, start: int, end: int) -> bool:
+    """A tumour mention at [start, end) that is what was looked for or counted among the treated, not the cancer
+    of the animals or patients."""
     return bool(
         TUMOUR_LOOKED_FOR_BEFORE.search(text, max(0, start - 40), start)
         or TUMOUR_LOOKED_FOR_AFTER.match(text, end)

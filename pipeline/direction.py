@@ -49,6 +49,8 @@ ABOUT_CONTROLS = re.compile(
     r"(?:other\s+(?:groups?|arms?|cohorts?|animals|rats|mice|patients)|control|vehicle|placebo|untreated|sham|PBS)\b",
     re.I,
 )
+# what blocks a mediator of the therapy ("lost after HGF knockdown", "abolished by a neutralizing antibody")
+BLOCKADE_WORDS = r"inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*"
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
 # "only at the higher dose", "attenuated AKI only at 2 x 10^6 cells": a benefit of one dose
 _ONLY_AT_DOSE = (
@@ -63,7 +65,7 @@ RESTRICTED = re.compile(
     # "The renoprotective effect seen in young mice was lost with ageing" (not a blockade: "lost after HGF
     # knockdown")
     r"\b(?:protection|benefit|effect|efficacy)\s+(?:[\w-]+\s+){0,6}?(?:is|was|were|are)\s+lost\s+(?:with|in)\s+"
-    r"(?![^.;]{0,60}\b(?:inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*))|"
+    rf"(?![^.;]{{0,60}}\b(?:{BLOCKADE_WORDS}))|"
     rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}|"
     # "a smaller reduction that was significant only on day 2"; "reduced TUNEL-positive cells only in
     # glycerol-injured kidneys" (one of the study's models)
@@ -774,17 +776,22 @@ def _other_arm_only(text: str, per_target: list[tuple[Target, str]]) -> list[tup
     return per_target
 
 
-def _subgroups_differ(text: str, per_target: list[tuple[Target, str]]) -> list[tuple[Target, str]] | None:
-    """When an effect stated for some subgroups ("was largest after intra-arterial delivery", "Benefit was
-    consistent across ...") is followed by none in another ("and not significant after intraperitoneal injection"),
-    the outcomes found without effect are ``mixed``: those the effect clause also names, or all when it names none
-    (not another outcome: "The effect on creatinine was similar with both doses, whereas neither improved
-    survival"). ``None`` when the sentence does not read so."""
+def _subgroup_contrast(text: str) -> tuple[int, int] | None:
+    """Where an effect stated for some subgroups ("was largest after intra-arterial delivery", "Benefit was
+    consistent across ...") and none in another ("and not significant after intraperitoneal injection") begin;
+    ``None`` when the sentence does not read so."""
     effect = SUBGROUP_EFFECT.search(text)
     null = effect and SUBGROUP_NULL.search(text, effect.end())
-    if not null:
-        return None
-    in_effect = {t.name for t, _ in per_target if effect.start() <= t.start < null.start()}
+    return (effect.start(), null.start()) if null else None
+
+
+def _subgroups_differ(
+    per_target: list[tuple[Target, str]], effect_start: int, null_start: int
+) -> list[tuple[Target, str]]:
+    """The outcomes found without effect beside a subgroup contrast are ``mixed``: those the effect clause also
+    names, or all when it names none (not another outcome: "The effect on creatinine was similar with both doses,
+    whereas neither improved survival")."""
+    in_effect = {t.name for t, _ in per_target if effect_start <= t.start < null_start}
     return [(t, "mixed" if d == "no_effect" and (not in_effect or t.name in in_effect) else d) for t, d in per_target]
 
 
@@ -844,11 +851,12 @@ def directions(
     # (a sentence comparing values with a p-value compares arms: "eGFR was 52 vs 49 mL/min (P = 0.44), and acute
     # rejection occurred in 2 and 3 patients")
     # (a harm looked for and not found needs no therapy named: "No nodules, tumours or ectopic tissue were found")
+    contrast = _subgroup_contrast(text)
     if (
         injury_named
         and not (therapy_named or THERAPY_WORDS.search(text) or COMPARED_VALUES.search(text))
         # "The effect on creatinine was largest in ischaemia-reperfusion ... and not significant in the sepsis studies"
-        and _subgroups_differ(text, []) is None
+        and contrast is None
         and not any(t.good == "absent" and NEGATION_WORD.search(text, max(0, t.start - 60), t.start) for t in targets)
     ):
         return [], "unclear"
@@ -1186,9 +1194,8 @@ def directions(
         per_target += [  # "divergent effects on tubular apoptosis": what differs needs no change verb
             (t, "mixed") for t in targets if id(t) not in read and t.start >= depends.end() and t.good in ("up", "down")
         ]
-    subgroups = _subgroups_differ(text, per_target)
-    if subgroups:
-        per_target = subgroups
+    if contrast:
+        per_target = _subgroups_differ(per_target, *contrast)
     spare = {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
     if named >= 2:
         # (arms the sentence names: "delayed EVs failed to lower creatinine, although they increased Ki-67" is
@@ -1233,7 +1240,7 @@ def directions(
         and labels <= {"no_effect", "beneficial", "harmful"}
     ):
         labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ
-    if subgroups is not None and labels <= {"beneficial", "no_effect", "mixed"}:
+    if contrast and labels <= {"beneficial", "no_effect", "mixed"}:
         labels = {"mixed"}  # an effect in some subgroups, none in another
     if depends and labels <= {"beneficial", "harmful", "mixed"}:
         labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ

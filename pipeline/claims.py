@@ -53,7 +53,7 @@ BLOCKED_EFFECT = re.compile(
     r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
     r"(?:the|these|this|its|their|much of|both|all|most)\b|"
     # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
-    r"\b(?:effects?|protection|benefits?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:largely\s+|partly\s+|completely\s+)?"
+    r"\b(?:effects?|protection|benefits?|responses?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:largely\s+|partly\s+|completely\s+)?"
     r"(?:lost|abolished|abrogated|reversed|blocked|prevented|eliminated)\s+(?:after|by|with|upon|following|when)\s+"
     rf"(?:[\w-]+\s+){{0,8}}?(?:{direction_of.BLOCKADE_WORDS}|neutrali[sz]\w*|immunodepletion|depletion|deletion)",
     re.I,
@@ -217,13 +217,17 @@ CONTEXT_FIELDS = (
     "timing",
     "study_type",
 )
-# "all three treatments", "each of the treated groups", "both preparations": every arm of the set-up (not "all
-# groups": the controls too)
+# "all three treatments", "each of the treated groups", "both preparations", "did not differ among the groups":
+# every arm of the set-up (the controls among "all groups" are no product)
 ALL_ARMS = re.compile(
-    r"\b(?:all(?:\s+(?:three|four|five))?|each(?:\s+of\s+the)?|both|every)\s+(?:(?:treatments?|products?|"
-    r"preparations?|therapies|interventions|regimens)|(?:treated|treatment|active)\s+(?:groups?|arms?))\b",
+    r"\b(?:(?:all(?:\s+(?:three|four|five))?|each(?:\s+of\s+the)?|both|every)\s+(?:(?:treatments?|products?|"
+    r"preparations?|therapies|interventions|regimens)|(?:treated|treatment|active)\s+(?:groups?|arms?))|"
+    r"(?:among|between)\s+(?:the\s+)?(?:three\s+|four\s+|five\s+)?groups|"
+    r"(?:in|across)\s+all\s+(?:three\s+|four\s+|five\s+)?groups)\b",
     re.I,
 )
+# "Neither treatment altered MPO", "either product": the two products of a two-product set-up
+BOTH_ARMS = re.compile(r"\b(?:neither|either)\s+(?:treatment|product|preparation|therapy|intervention)\b", re.I)
 ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
 # A sentence that names the study's endpoints ("The primary endpoint was AKI within 7 days") names conditions as
 # outcomes: they do not change the set-up that later sentences inherit.
@@ -410,8 +414,10 @@ def _inherit(row: dict, stated: dict, context: dict) -> None:
         if field in stated or field not in context or (field in ARM_FIELDS and not same_arm):
             continue
         values, extra = context[field]
-        if field == "cell_product" and "arm_products" in context and ALL_ARMS.search(row["sentence"]):
-            values, extra = context["arm_products"]  # "lowered by all three treatments": every product given
+        if field == "cell_product" and "arm_products" in context:
+            arms = context["arm_products"]
+            if ALL_ARMS.search(row["sentence"]) or (len(arms[0]) == 2 and BOTH_ARMS.search(row["sentence"])):
+                values, extra = arms  # "lowered by all three treatments": every product given
         row[field] = values if field == "study_type" else list(values)
         if field in ENTITY_FIELDS:
             row[f"{field}_ids"] = list(extra)
@@ -655,6 +661,8 @@ def _claim_row(
                 "beneficial"
                 if d == "harmful"
                 and not (t.end <= blocked.start() and re.search(r"[,;]", text[t.end : blocked.start()]))
+                # "this profibrotic response was prevented by an inhibitor": the harm is what was blocked
+                and not (t.end <= blocked.start() and blocked.group(0).lower().startswith("response"))
                 else d,
             )
             for t, d in per_target
@@ -922,6 +930,13 @@ def _concepts(ent: Span) -> tuple[str, ...]:
     return ent._.evidence_concepts or ((ent.kb_id_,) if ent.kb_id_ else ())
 
 
+# the cells a product came from, changed to test what the product carries: "knockdown of miR-21 in the parent
+# MSCs", "Transfection of the parent MSCs with an inhibitor"
+PARENT_MANIPULATED = re.compile(
+    r"\b(?:in|(?:transfection|knockdown|silencing|inhibition|transduction|pretreatment|preconditioning)\s+of)\s+"
+    r"(?:the\s+|their\s+)?parent(?:al)?\s+$",
+    re.I,
+)
 PARENT_GAP = {"-", "derived", "secreted", "released", "isolated", "conditioned", "'s", "’s"}
 CHILD_GAP = {"of", "from", "derived", "secreted", "released", "produced", "shed", "by", "the", "-", ")"}
 MAKER_WORDS = {
@@ -950,6 +965,8 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     ent = ents[k]
     if any(kb.concepts[c].cell_free for c in _concepts(ent)):
         return True
+    if PARENT_MANIPULATED.search(ent.doc.text, max(0, ent.start_char - 60), ent.start_char):
+        return True  # "silenced in the parent iMSCs" of the exosomes (not "the benefits of the parent MSCs")
     if k + 1 < len(ents):
         nxt = ents[k + 1]
         gap = [t.lower_ for t in ent.doc[ent.end : nxt.start]]
@@ -964,7 +981,9 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
         gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
         if gap == ["("] and set(_concepts(prev)) == set(_concepts(ent)):
             return _parent_of_product(ents, k - 1, kb)
-    for j in range(k - 1, max(-1, k - 3), -1):  # "secretome of dental pulp MSCs", "MVs purified from human MSCs"
+    if _coordinated_parent(ents, k, kb):
+        return True
+    for j in range(k - 1, max(-1, k - 4), -1):  # "secretome of dental pulp MSCs", "MVs purified from human MSCs"
         prev = ents[j]
         gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
         if not any(kb.concepts[c].cell_free for c in _concepts(prev)):
@@ -974,6 +993,44 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
         if len(gap) <= 3 and all(t in CHILD_GAP for t in gap):
             return True
         return len(gap) <= 10 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION
+    return False
+
+
+PARENT_LIST_GAP = {"and", "or", ",", "human", "rat", "murine", "mouse", "porcine", "canine", "equine"}
+
+
+def _products(concepts: tuple[str, ...], kb: KnowledgeBase) -> set[str]:
+    return {c for c in concepts if kb.concepts[c].category == "cell_product"}
+
+
+def _coordinated_parent(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
+    """The second of two makers listed together is a maker too: "isolated from human iMSCs (iMSC-Exos) and human
+    BM-MSCs (BM-Exos)", "exosomes from bone marrow MSCs or adipose MSCs" (what stands in brackets between them, and
+    the sources and origins named with them, are left out)."""
+    ent = ents[k]
+    skipped: set[int] = set()
+    for j in range(k - 1, max(-1, k - 5), -1):
+        prev = ents[j]
+        concepts = _concepts(prev)
+        if any(kb.concepts[c].cell_free for c in concepts) or not any(
+            kb.concepts[c].category == "cell_product" for c in concepts
+        ):
+            skipped.update(range(prev.start, prev.end))  # "(iMSC-Exos)", "adipose"
+            continue
+        if _products(concepts, kb) != _products(_concepts(ent), kb):
+            return False
+        gap, depth = [], 0
+        for token in ent.doc[prev.end : ent.start]:
+            depth += token.text == "("
+            if depth == 0 and token.i not in skipped:
+                gap.append(token.lower_)
+            depth -= token.text == ")" and depth > 0
+        return (
+            0 < len(gap) <= 3
+            and set(gap) <= PARENT_LIST_GAP
+            and bool(set(gap) & {"and", "or", ","})
+            and _parent_of_product(ents, j, kb)
+        )
     return False
 
 

@@ -69,7 +69,10 @@ RESTRICTED = re.compile(
     rf"\bonly (?:early|transient(?:ly)?|short-term)\b|{_ONLY_AT_DOSE}|"
     # "a smaller reduction that was significant only on day 2"; "reduced TUNEL-positive cells only in
     # glycerol-injured kidneys" (one of the study's models)
-    r"\bsignificant(?:ly)?\s+only\b|\bonly\s+in\s+(?:the\s+)?[\w-]+-(?:injured|induced)\s+(?:kidneys|mice|rats|animals)\b",
+    r"\bsignificant(?:ly)?\s+only\b|\bonly\s+in\s+(?:the\s+)?[\w-]+-(?:injured|induced)\s+(?:kidneys|mice|rats|animals)\b|"
+    # "protect ... within a narrow dose range", "a narrow therapeutic window", "only above a threshold dose"
+    r"\bnarrow\s+(?:(?:dose|therapeutic|concentration|time|early)\s+)?(?:range|window)\b|"
+    r"\babove\s+(?:a|the)\s+(?:threshold|minimum|critical)\s+dose\b",
     re.I,
 )
 # a benefit restricted to one arm: the outcome differs by arm ("only when given early", "restricted to exosomes
@@ -117,7 +120,7 @@ SUBGROUP_NULL = re.compile(
 # (not a parenthetical ", however,": "Urinary protein excretion, however, was higher")
 CLAUSE_BREAK = re.compile(r";|\b(?:whereas|but|while|although)\b|(?<!,\s)\bhowever\b(?!,)", re.I)
 # "..., whereas normoxic ADSCs did not (40%)": an elliptical negation is a no-effect cue of its own.
-ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[(,.;]|$))", re.I)
+ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)\s+not\b(?=\s*(?:[\[(,.;]|$))", re.I)
 # "improves survival but not renal function": "not" right before a target.
 NOT_BEFORE_TARGET = re.compile(
     r"\b(?:not(?!\s+only\b)|nor|no)\s+(?:[\w-]+\s+){0,3}$|"
@@ -351,7 +354,7 @@ NOUN_OF_NEXT = re.compile(r"\s(?:in|of)$", re.I)  # "decline in", "reduction of"
 # "was 46% smaller"; not across a new clause's subject: "increased collagen I, and this effect was prevented"
 PASSIVE_GAP = re.compile(
     r"^(?:(?!,\s*(?:and|but)\s+(?:this|these|the|that|its|their)\b)[^;])*\b(?:was|were|is|are|been|being)\s+"
-    r"(?:[\w.%-]+\s+)?$",
+    r"(?:[\w.%-]+\s+|in\s+fact\s+)?$",  # "was markedly reduced", "was in fact greater"
     re.I,
 )
 # "Apart from transient fever in one patient, no adverse events occurred": the exception does not make the safety
@@ -381,6 +384,8 @@ BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b
 # "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
 OTHER_ARM_FAILED = re.compile(
     rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
+    # "but the same dose given intraperitoneally did not"
+    rf"(?:the\s+)?(?:same|equivalent|equal|identical)\s+(?:dose|number|regimen)\b|"
     rf"(?:[\w/+-]+\s+){{0,2}}?cells\b){_NOT_ABOUT_CONTROLS}[^.;]*",
     re.I,
 )
@@ -437,6 +442,18 @@ class Target:
     is_outcome: bool
 
 
+# "a non-significant improvement in eGFR", "a statistically insignificant reduction": no effect
+NON_SIGNIFICANT_BEFORE = re.compile(
+    r"\b(?:(?:statistically\s+)?(?:non-?significant|insignificant)|not\s+significant)\s+$", re.I
+)
+# ", which suggests that rodent data may overestimate the benefit": the authors' reading of the result, no result
+INTERPRETATION_TAIL = re.compile(
+    r",\s*(?:(?:which|this|these\s+data)\s+(?:suggests?|indicates?|implies|implying|means)|"
+    r"(?:suggesting|indicating|implying))\s+that\b",
+    re.I,
+)
+
+
 def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
     found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
     found += [
@@ -482,8 +499,10 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             "ing"
         ):
             return  # "Despite this early protection, fibrosis did not differ": refers back to an earlier finding
-        negated = NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()]) or NEITHER_BEFORE.search(
-            text, 0, match.start()
+        negated = (
+            NEGATED_BEFORE.search(text[max(0, match.start() - 36) : match.start()])
+            or NEITHER_BEFORE.search(text, 0, match.start())
+            or NON_SIGNIFICANT_BEFORE.search(text, max(0, match.start() - 40), match.start())
         )
         found.append(Event(match.start(), match.end(), "no_effect" if negated else kind))
 
@@ -1049,10 +1068,14 @@ def directions(
             if lo <= e.start and e.end <= noun_start and target.start - e.end <= 100 and id(e) not in passive_used
         ]
         # (not a change noun of what follows: "mortality or a 25% decline in GFR")
+        # (not "without reducing creatinine" after "improved GFR": that cue governs what follows it)
         after = [
             e
             for e in found
-            if tail <= e.start < hi and e.start - tail <= 80 and not NOUN_OF_NEXT.search(text, e.start, e.end)
+            if tail <= e.start < hi
+            and e.start - tail <= 80
+            and not NOUN_OF_NEXT.search(text, e.start, e.end)
+            and not text.startswith("without", e.start)
         ]
         # "... decreased the Bax/Bcl-2 ratio, and renal HGF protein was higher": the predicate of a later target
         passive = (
@@ -1089,6 +1112,9 @@ def directions(
             # "The decline in eGFR over three cycles did not differ among arms": a no-effect predicate further on
             predicate = after[0] if passive or immediate else next((e for e in after if e.kind == "no_effect"), None)
             chosen = _through_change(text, noun, noun_start, before, predicate, governing)
+            denied = next((e for e in found if e.kind == "no_effect" and e.start < noun_start < e.end), None)
+            if denied is not None:
+                chosen = denied  # "without any reduction in creatinine": the change noun inside a denial
             _use(found, noun_start, target.start)  # the change noun itself ("rise", "reduction in"), read here
         if chosen is None:
             # "60% with 2.2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with 2.2 x 10^10
@@ -1223,7 +1249,14 @@ def directions(
         ]
     # "safe and effective" is a beneficial finding: the absence of adverse events alone makes no "mixed"
     labels = {d for t, d in per_target if not (t.good == "safe" and d == "no_effect")}
-    labels |= {e.kind for e in found + stats if not e.used and e.kind in ("beneficial", "no_effect", "harmful")}
+    tail = INTERPRETATION_TAIL.search(text) if per_target else None
+    labels |= {
+        e.kind
+        for e in found + stats
+        if not e.used
+        and e.kind in ("beneficial", "no_effect", "harmful")
+        and not (tail and e.start >= tail.end() and all(t.start < tail.start() for t, _ in per_target))
+    }
     if not labels and per_target:
         labels = {d for _, d in per_target}
     if BENEFIT_CONTRAST.search(text):

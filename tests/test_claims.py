@@ -1071,7 +1071,8 @@ def test_all_treatments_take_every_product_of_the_set_up(nlp, kb, tmp_path):
     )[1:]
     assert rows[1]["cell_product"] == ["msc"]
     assert rows[2]["cell_product"] == ["msc", "extracellular vesicles", "conditioned medium"]
-    assert rows[3]["cell_product"] == ["msc"]  # all groups: the controls too, no arm named
+    # "in all groups": every arm (and the controls, which are no product)
+    assert rows[3]["cell_product"] == ["msc", "extracellular vesicles", "conditioned medium"]
 
 
 def test_antibodies_against_the_donor_are_an_adverse_event(nlp, kb, tmp_path):
@@ -1287,3 +1288,59 @@ def test_cancers_counted_among_the_treated_are_no_cancer_model(nlp, kb, tmp_path
     )
     assert [r["injury_model"] for r in rows[2:]] == [["kidney transplantation"], ["kidney transplantation"]]
     assert rows[3]["outcome_effects"] == ["tumorigenicity:no_effect"]
+
+
+def test_makers_listed_together_parents_changed_and_arms_named_as_a_pair(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Exosomes of two MSC sources in renal ischemia\n\n"
+        "Exosomes were isolated from human iMSCs (iMSC-Exos) and human BM-MSCs (BM-Exos). "
+        "Rats with renal ischemia-reperfusion injury received 100 µg of iMSC-Exos or BM-Exos intravenously. "
+        "Neither preparation lowered renal IL-6. "
+        "Survival did not differ among the groups (P = 0.64). "
+        "The effect on SOD was lost when Nrf2 was silenced in the parent iMSCs. "
+        "EVs may not be a full substitute for the parent MSCs.\n",
+    )
+    # both makers of the listed exosomes are makers, not products given
+    assert rows[1]["cell_product"] == ["exosomes"]
+    # "neither preparation", "among the groups": the set-up's products (here one kind); the dose carries over
+    assert [r["cell_product"] for r in rows[3:5]] == [["exosomes"], ["exosomes"]]
+    # the parent cells changed to test the exosomes are no arm; the parent cells compared with EVs are one
+    assert rows[5]["cell_product"] == ["exosomes"] and rows[5]["dose"] == ["100 µg"]
+    assert rows[6]["cell_product"] == ["extracellular vesicles", "msc"]
+
+
+def test_a_pair_of_products_takes_both_and_all_groups_every_product(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs and EVs in sepsis\n\n"
+        "Mice with CLP-induced sepsis received BM-MSCs or their EVs intravenously. "
+        "MSCs lowered creatinine. "
+        "Neither treatment altered renal myeloperoxidase activity. "
+        "Seven-day mortality was comparable in all groups (P = 0.74).\n",
+    )[1:]
+    assert [r["cell_product"] for r in rows] == [
+        ["msc", "extracellular vesicles"],
+        ["msc"],
+        ["msc", "extracellular vesicles"],
+        ["msc", "extracellular vesicles"],
+    ]
+
+
+def test_autotransplanted_kidneys_and_harms_blocked_after_the_fact(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC-EVs in machine perfusion\n\n"
+        "Pig kidneys were perfused with MSC-EVs and autotransplanted. "
+        "At 100 µg/mL, EVs increased α-SMA expression 1.7-fold (P < 0.05), and this profibrotic response was "
+        "prevented by a TGF-β receptor inhibitor.\n",
+    )
+    assert "kidney transplantation" in rows[1]["injury_model"]
+    # a harm stated before the blockade stays harmful: the blockade's own verb is no benefit
+    assert (rows[2]["outcome_effects"], rows[2]["effect_direction"]) == (["fibrosis:harmful"], "harmful")

@@ -865,3 +865,39 @@ def test_source_labelled_arms_highest_of_doses_arms_like_controls_and_none_after
         {"infusion reactions": "mixed"},
         "mixed",
     )
+
+
+def test_non_significant_changes_interpretations_same_dose_and_in_fact():
+    # "a non-significant improvement" is no effect
+    assert read("EVs caused no infusion reactions and a non-significant improvement in GFR.") == (
+        {"infusion reactions": "no_effect", "GFR": "no_effect"},
+        "no_effect",
+    )
+    # the authors' reading after ", which suggests that" adds no result to the row
+    assert read(
+        "MSCs did not alter creatinine, which suggests that rodent data may overestimate the benefit of MSCs."
+    ) == ({"creatinine": "no_effect"}, "no_effect")
+    # without that clause, the benefit named is a result of its own
+    assert read("MSCs did not alter creatinine but conferred a survival benefit.")[1] == "mixed"
+    # another arm with "the same dose" failed, also before a citation
+    assert read("Intravenous MSCs improved GFR, but the same dose given intraperitoneally did not [9].") == (
+        {"GFR": "mixed"},
+        "mixed",
+    )
+    # "was in fact greater" is the predicate of the outcome before it
+    assert read("MSCs had no effect on survival, and mortality was in fact greater in treated animals [5].") == (
+        {"survival": "no_effect", "mortality": "harmful"},
+        "mixed",
+    )
+    # a benefit within a narrow dose range or above a threshold dose implies doses that did not help
+    assert read("MSC exosomes lowered creatinine within a narrow dose range.")[1] == "mixed"
+    assert read("MSC exosomes protect against AKI only above a threshold dose.")[1] == "mixed"
+    # "without reducing creatinine" governs what follows it, not the outcome before it
+    assert read("MSCs improved GFR without reducing creatinine.") == (
+        {"GFR": "beneficial", "creatinine": "no_effect"},
+        "mixed",
+    )
+    assert read("MSCs lowered NGAL without any reduction in creatinine.") == (
+        {"NGAL": "beneficial", "creatinine": "no_effect"},
+        "mixed",
+    )

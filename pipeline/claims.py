@@ -1122,11 +1122,19 @@ def _main_clause(text: str) -> str:
     return text[: m.start()] if m and m.start() >= 20 else text
 
 
+# "..., but it was not powered to assess efficacy": a limit of a study whose result the sentence gives, no aim
+NOT_DESIGNED_TO = re.compile(
+    r"\b(?:not|neither|nor|under)\s*-?\s*(?:\w+\s+)?(?:designed|powered|intended|large enough|sized)\s+to\s+"
+    r"(?:assess|evaluate|detect|examine|investigate|determine|test)\b",
+    re.I,
+)
+
+
 def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, section: str = "") -> str:
     """finding, method, aim, hypothesis or background. A structured abstract's label decides first: Background
     states what is known (or an aim / hypothesis), Objective an aim, Methods a method unless the sentence reports
     a direction, Results a finding (or a hypothesis); otherwise cues decide."""
-    aim = lexicon.aim.search(WE_ADVERB.sub("we ", text))
+    aim = lexicon.aim.search(NOT_DESIGNED_TO.sub("", WE_ADVERB.sub("we ", text)))
     if aim and PURPOSE_ONLY.fullmatch(aim.group(0)) and lexicon.method.search(text):
         aim = None  # "In this study, rats received cisplatin", "To explore the mechanism, cells were exposed to ..."
     if aim or text.rstrip().endswith("?"):

@@ -72,7 +72,16 @@ RESTRICTED = re.compile(
     r"\bsignificant(?:ly)?\s+only\b|\bonly\s+in\s+(?:the\s+)?[\w-]+-(?:injured|induced)\s+(?:kidneys|mice|rats|animals)\b|"
     # "protect ... within a narrow dose range", "a narrow therapeutic window", "only above a threshold dose"
     r"\bnarrow\s+(?:(?:dose|therapeutic|concentration|time|early)\s+)?(?:range|window)\b|"
-    r"\babove\s+(?:a|the)\s+(?:threshold|minimum|critical)\s+dose\b",
+    r"\babove\s+(?:a|the)\s+(?:threshold|minimum|critical)\s+dose\b|"
+    # "but the benefit wanes with delayed administration", "the benefit depends on timing and route", "the effect
+    # of the single dose had disappeared by week 4"
+    r"\b(?:benefit|effect|protection|efficacy)\s+(?:of\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?)?(?:wanes?|waned|"
+    r"(?:had\s+|has\s+)?disappeared|disappears|(?:depends?|depended)\s+on\s+(?:the\s+)?(?:timing|time|route|dose|"
+    r"source|donor|age|model|species|delay)|(?:is|was|were|are)\s+(?:absent|not\s+evident|"
+    r"not\s+seen|not\s+observed))\b|"
+    # "..., whereas conditioned medium is less effective", "whereas evidence for CM is weaker"
+    r"\b(?:whereas|while|but)\s+[^.;]{0,60}?\b(?:is|was|were|are)\s+(?:much\s+|far\s+|considerably\s+)?(?:less\s+"
+    r"(?:effective|potent|protective)|weaker)\b",
     re.I,
 )
 # a benefit restricted to one arm: the outcome differs by arm ("only when given early", "restricted to exosomes
@@ -442,6 +451,12 @@ class Target:
     is_outcome: bool
 
 
+# "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
+CONDITION_GROUP_AFTER = re.compile(
+    r"\s+in\s+(?:the\s+)?(?:aged|old|older|elderly|diabetic|uraemic|uremic|obese|hypertensive|senescent)\s+"
+    r"(?:[\w-]+\s+)?(?:mice|rats|animals|kidneys|donors|patients|pigs|dogs|than\b)",
+    re.I,
+)
 # "a non-significant improvement in eGFR", "a statistically insignificant reduction": no effect
 NON_SIGNIFICANT_BEFORE = re.compile(
     r"\b(?:(?:statistically\s+)?(?:non-?significant|insignificant)|not\s+significant)\s+$", re.I
@@ -485,6 +500,8 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
             found.append(Event(match.start(), match.end(), "no_effect"))
             return
+        if kind in ("up", "down") and CONDITION_GROUP_AFTER.match(text, match.end()):
+            return  # "senescence markers were higher in aged mice": the condition's change, not the therapy's
         if kind in ("up", "down") and DOSE_LABEL_AFTER.match(text, match.end()):
             return  # "the lower intra-arterial dose", "higher-dose cohorts": the name of an arm
         if kind == "down" and LIMITS_USE_AFTER.match(text, match.end()):
@@ -724,7 +741,9 @@ def _clause(text: str, position: int) -> tuple[int, int]:
 
 # "reduced DGF", "lowered the incidence of AKI", "increased the risk of AKI" (not "induced AKI": the model)
 INJURY_AFTER_DOWN = re.compile(
-    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|occurrence|severity|frequency|development|onset)\s+of\s+)?", re.I
+    r"\s+(?:the\s+)?(?:(?:incidence|rate|risk|occurrence|severity|frequency|development|onset)\s+of\s+)?"
+    r"(?:(?:biopsy-proven|biopsy-proved|clinical|postoperative|episodes\s+of)\s+)?",  # "fewer biopsy-proven rejections"
+    re.I,
 )
 INJURY_AFTER_UP = re.compile(r"\s+(?:the\s+)?(?:incidence|rate|risk|occurrence|severity|frequency)\s+of\s+", re.I)
 # "given at the onset of CPB reduced ...": an injury named inside a phrase is not the subject of the verb after it
@@ -988,7 +1007,10 @@ def directions(
             mixed = any(target.end <= start < own for start, _ in wins)
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
-        if target.good == "absent" and FEARED_BEFORE.search(text[lo : target.start]):
+        if target.good == "absent" and (
+            FEARED_BEFORE.search(text[lo : target.start])
+            or WHETHER_BEFORE.search(text, max(0, target.start - 120), target.start)
+        ):
             _use(found, lo, target.end)  # "the risk of": its cue words too
             continue  # "concerns that they might promote tumour growth": a fear, not a finding
         if target.good == "absent":  # reported at all is harmful, unless the clause denies it or finds no change
@@ -1256,6 +1278,8 @@ def directions(
         if not e.used
         and e.kind in ("beneficial", "no_effect", "harmful")
         and not (tail and e.start >= tail.end() and all(t.start < tail.start() for t, _ in per_target))
+        # the name of an outcome read from another cue ("Maldifferentiated cells were absent"): no result of its own
+        and not any(t.good == "absent" and t.start <= e.start and e.end <= t.end for t, _ in per_target)
     }
     if not labels and per_target:
         labels = {d for _, d in per_target}

@@ -1344,3 +1344,19 @@ def test_autotransplanted_kidneys_and_harms_blocked_after_the_fact(nlp, kb, tmp_
     assert "kidney transplantation" in rows[1]["injury_model"]
     # a harm stated before the blockade stays harmful: the blockade's own verb is no benefit
     assert (rows[2]["outcome_effects"], rows[2]["effect_direction"]) == (["fibrosis:harmful"], "harmful")
+
+
+def test_a_study_not_powered_to_assess_efficacy_still_reports_its_result(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in septic AKI: a review\n\n"
+        "A phase 1 study of umbilical cord MSCs in septic shock reported no dose-limiting toxicity in 15 patients "
+        "[13], but it was not powered to assess efficacy. "
+        "We aimed to assess the efficacy of MSCs in septic AKI.\n",
+    )
+    assert [(r["claim_type"], r["effect_direction"], r["outcome_effects"]) for r in rows[1:]] == [
+        ("finding", "no_effect", ["adverse events:no_effect"]),
+        ("aim", "unclear", []),
+    ]

@@ -901,3 +901,29 @@ def test_non_significant_changes_interpretations_same_dose_and_in_fact():
         {"NGAL": "beneficial", "creatinine": "no_effect"},
         "mixed",
     )
+
+
+def test_benefits_that_wane_weaker_arms_condition_groups_and_questions():
+    # a benefit that wanes, depends on the timing or is absent in a model: some arms or models had none
+    assert read("MSCs lowered creatinine, but the benefit wanes with delayed administration.")[1] == "mixed"
+    assert read("MSCs lowered creatinine; the benefit depends on timing and route.")[1] == "mixed"
+    # (not a mechanism it depends on)
+    assert read("MSCs lowered creatinine, and the effect depended on IGF-1.")[1] == "beneficial"
+    assert read("EVs lowered creatinine, whereas conditioned medium was less effective.")[1] == "mixed"
+    # a change in animals with a condition, compared with those without it, is the condition's
+    assert read("Creatinine was higher in aged mice and was not modified by MSCs.") == (
+        {"creatinine": "no_effect"},
+        "no_effect",
+    )
+    # a harm named in a question is no finding
+    assert read("Whether infused cells persist or form no tumors is unknown.") == ({}, "unclear")
+    # an outcome's own harmful name is no second reading of it
+    assert read("No tumors were found after MSC infusion.") == ({"no tumors": "no_effect"}, "no_effect")
+    # fewer rejections: the therapy changed the injury itself
+    assert (
+        read(
+            "MSCs did not change creatinine (P = 0.41) but were associated with fewer biopsy-proven acute rejections.",
+            injury=("acute rejections",),
+        )[1]
+        == "mixed"
+    )

@@ -220,14 +220,18 @@ CONTEXT_FIELDS = (
 # "all three treatments", "each of the treated groups", "both preparations", "did not differ among the groups":
 # every arm of the set-up (the controls among "all groups" are no product)
 ALL_ARMS = re.compile(
-    r"\b(?:(?:all(?:\s+(?:three|four|five))?|each(?:\s+of\s+the)?|both|every)\s+(?:(?:treatments?|products?|"
+    r"\b(?:(?:all(?:\s+(?:three|four|five))?|each(?:\s+of\s+the)?|every)\s+(?:(?:treatments?|products?|"
     r"preparations?|therapies|interventions|regimens)|(?:treated|treatment|active)\s+(?:groups?|arms?))|"
     r"(?:among|between)\s+(?:the\s+)?(?:three\s+|four\s+|five\s+)?groups|"
     r"(?:in|across)\s+all\s+(?:three\s+|four\s+|five\s+)?groups)\b",
     re.I,
 )
-# "Neither treatment altered MPO", "either product": the two products of a two-product set-up
-BOTH_ARMS = re.compile(r"\b(?:neither|either)\s+(?:treatment|product|preparation|therapy|intervention)\b", re.I)
+# "Neither treatment altered MPO", "either product", "both preparations": the two products of a two-product set-up
+BOTH_ARMS = re.compile(
+    r"\b(?:(?:neither|either)\s+(?:treatment|product|preparation|therapy|intervention)|both\s+(?:treatments|products|"
+    r"preparations|therapies|interventions|regimens|(?:treated|treatment|active)\s+(?:groups|arms)))\b",
+    re.I,
+)
 ARM_FIELDS = ("dose", "dose_value", "dose_unit", "route", "timing", "timing_text")
 # A sentence that names the study's endpoints ("The primary endpoint was AKI within 7 days") names conditions as
 # outcomes: they do not change the set-up that later sentences inherit.
@@ -323,6 +327,14 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
             continue
         # An in-vitro finding or method has its own context; an aim describes the whole study.
         part = "in_vitro" if own_type == "in_vitro" and row["claim_type"] in ("finding", "method") else "main"
+        if (
+            part == "main"
+            and own_type == "unknown"
+            and row["claim_type"] == "finding"
+            and not contexts["main"]
+            and contexts["in_vitro"]
+        ):
+            part = "in_vitro"  # a study on cells alone: "EVs at 50 ug/mL reduced apoptosis" after the H/R set-up
         context = contexts[part]
         stated = {f: row[f] for f in CONTEXT_FIELDS if row[f] and row[f] != "unknown"}
         own = dict(stated)

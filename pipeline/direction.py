@@ -385,7 +385,12 @@ NONE_IN_ARM = re.compile(
     r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+of\s+(?:those|the\s+\w+)\s+(?:given|treated\s+with|receiving|injected\s+with)\b|"
     # "in 4 of 12 IA kidneys but in none after IV injection"
     r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+(?:after|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    rf"(?:injection|infusion|delivery|administration|groups?|{_PRODUCT_NOUN})\b",
+    rf"(?:injection|infusion|delivery|administration|groups?|{_PRODUCT_NOUN})\b|"
+    # "in 6 of 24 high-dose patients and in none of the low-dose patients", "whereas none was detected in the
+    # syngeneic group" (another treated arm, not the controls)
+    rf"[^.;]{{0,80}}?\b(?:and|but|whereas|while)\s+(?:(?:in\s+)?none\s+of\s+the|none\s+(?:was|were)\s+"
+    rf"(?:detected|found|seen|observed)\s+in\s+the)\s+(?!(?:[\w-]+\s+){{0,2}}?{_CONTROL_WORD})(?:[\w-]+\s+){{1,2}}?"
+    r"(?:patients|rats|mice|animals|kidneys|groups?|recipients)\b",
     re.I,
 )
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target

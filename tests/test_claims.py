@@ -1360,3 +1360,15 @@ def test_a_study_not_powered_to_assess_efficacy_still_reports_its_result(nlp, kb
         ("finding", "no_effect", ["adverse events:no_effect"]),
         ("aim", "unclear", []),
     ]
+
+
+def test_findings_of_a_study_on_cells_alone_take_the_in_vitro_set_up(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC-EVs and tubular cells\n\n"
+        "Rat NRK-52E cells were subjected to 24 h of hypoxia followed by 6 h of reoxygenation and treated with EVs. "
+        "EVs at 50 µg/mL reduced the proportion of apoptotic cells (P < 0.01).\n",
+    )
+    assert rows[2]["injury_model"] == ["hypoxia/reoxygenation"] and "injury_model" in rows[2]["inherited"]

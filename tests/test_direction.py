@@ -927,3 +927,22 @@ def test_benefits_that_wane_weaker_arms_condition_groups_and_questions():
         )[1]
         == "mixed"
     )
+
+
+def test_a_harm_in_one_treated_arm_and_none_in_another():
+    assert read(
+        "Infusion reactions occurred in 6 of 24 high-dose patients and in none of the low-dose patients (P = 0.02)."
+    ) == ({"infusion reactions": "mixed"}, "mixed")
+    assert (
+        read(
+            "Infusion reactions were seen in 7 of 8 allogeneic rats, whereas none was detected in the syngeneic group."
+        )[1]
+        == "mixed"
+    )
+    # none among the controls: the harm is the therapy's
+    assert (
+        read(
+            "Infusion reactions occurred in 6 of 24 MSC-treated patients and in none of the placebo-treated patients."
+        )[1]
+        == "harmful"
+    )

@@ -609,6 +609,16 @@ def _claim_row(
                     )
                 )
         scores.append(_mention_confidence(ent))
+    antibodies = ANTIBODIES_TO_PRODUCT.search(text)
+    sensitization = kb.concepts.get("outcome:adverse events")
+    if antibodies and sensitization is not None and sensitization.canonical_name not in values["outcomes"]:
+        # "Antibodies against hUCB-MSCs were detected in all treated mice": the host's immune response to the
+        # product, an adverse event (the knowledge base has the fixed forms: "anti-donor antibodies")
+        values["outcomes"].append(sensitization.canonical_name)
+        ids["outcomes"].append(sensitization.ontology_id)
+        targets.append(
+            direction_of.Target(antibodies.start(), antibodies.end(), sensitization.canonical_name, "absent", True)
+        )
 
     negated = _negated(text, lexicon)
     hedged = bool(lexicon.hedge.search(NOT_A_HEDGE.sub("", text)))
@@ -858,6 +868,15 @@ def _mention_confidence(ent: Span) -> float:
 def _negated(text: str, lexicon: cues.Lexicon) -> bool:
     cleaned = re.sub(r"\bnot only\b", "", text, flags=re.I)
     return bool(lexicon.negation.search(cleaned))
+
+
+# antibodies the host made against the cells or vesicles given (not an antibody used to block a mediator)
+ANTIBODIES_TO_PRODUCT = re.compile(
+    r"\b(?:(?:IgG|IgM)\s+)?antibod(?:y|ies)\s+(?:against|binding|to|directed\s+against|reactive\s+(?:with|to))\s+"
+    rf"(?:the\s+)?(?:infused\s+|injected\s+|donor\s+|allogeneic\s+)?{direction_of._PRODUCT_NOUN}|"
+    r"\banti-(?:EVs?|MSCs?|exosomes?|[\w-]*MSCs?|donor)\s+(?:(?:IgG|IgM)\s+)?antibod(?:y|ies)\b",
+    re.I,
+)
 
 
 def _good_direction(category: str, name: str, lexicon: cues.Lexicon) -> str | None:

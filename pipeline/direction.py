@@ -1051,7 +1051,9 @@ def directions(
                 or any(
                     e.kind == "no_effect"
                     and (
-                        near <= e.start < target.start
+                        # (not across a new clause: "TGF-b1 remained elevated ..., and anti-EV antibodies were
+                        # detectable")
+                        (near <= e.start < target.start and not re.search(r",\s*and\b", text[e.end : target.start]))
                         or (
                             target.end <= e.start < min(hi, target.end + 60)
                             # not a second predicate: "caused haematomas in 4 rats and did not attenuate ..."

@@ -1372,3 +1372,20 @@ def test_findings_of_a_study_on_cells_alone_take_the_in_vitro_set_up(nlp, kb, tm
         "EVs at 50 µg/mL reduced the proportion of apoptotic cells (P < 0.01).\n",
     )
     assert rows[2]["injury_model"] == ["hypoxia/reoxygenation"] and "injury_model" in rows[2]["inherited"]
+
+
+def test_antibodies_against_the_product_are_an_adverse_event(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Repeated MSCs in cisplatin AKI\n\n"
+        "Mice with cisplatin-induced AKI received hUCB-MSCs intravenously. "
+        "Antibodies against hUCB-MSCs were detected in the serum of all treated mice by day 14. "
+        "A neutralizing antibody against HGF abolished the reduction in creatinine.\n",
+    )
+    assert [(r["outcome_effects"], r["effect_direction"]) for r in rows[2:]] == [
+        (["adverse events:harmful"], "harmful"),
+        # an antibody used to block a mediator is the experiment, not the host's response
+        (["serum creatinine:beneficial"], "beneficial"),
+    ]

@@ -182,8 +182,12 @@ def extract(document: Document, doc: Doc, kb: KnowledgeBase, lexicon: cues.Lexic
     if review:
         if META_ANALYSIS.search(document.text):
             # a systematic review with pooled figures states its set-up (species, models, products) once, as a
-            # study does; a narrative review's sentences each rest on other studies and carry no context
-            apply_context(claims, own_types, kb.wider())
+            # study does; a narrative review's sentences each rest on other studies and carry no context. Its
+            # findings do not change that set-up: "84 studies were included, mostly using ischaemia-reperfusion"
+            # describes the evidence, and the pooled results after it are about all of it.
+            apply_context(
+                claims, own_types, kb.wider(), sets_context=("aim", "method"), describes_evidence=INCLUDED_STUDIES
+            )
         for row in claims:
             row["study_type"] = "review_statement"
     else:
@@ -306,7 +310,17 @@ OPENING_RESULT = re.compile(
 )
 
 
-def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, frozenset[str]] | None = None) -> None:
+# "Eighty-four studies were included, mostly using ischaemia-reperfusion": what a review's evidence is made of
+INCLUDED_STUDIES = re.compile(r"\b(?:studies|experiments|trials|articles|reports)\b[^.;]{0,40}\bincluded\b", re.I)
+
+
+def apply_context(
+    rows: list[dict],
+    own_types: list[str],
+    wider: dict[str, frozenset[str]] | None = None,
+    sets_context: tuple[str, ...] = SETS_CONTEXT,
+    describes_evidence: re.Pattern[str] | None = None,
+) -> None:
     """Carry the study set-up into the findings that do not restate it (``inherited`` names what was carried).
 
     Abstracts state the set-up once ("SCID mice with glycerol-induced AKI received human BM-MSC MVs i.v.") and
@@ -366,7 +380,9 @@ def apply_context(rows: list[dict], own_types: list[str], wider: dict[str, froze
                 stated["injury_model"] = [named[i] for i in keep]
                 # (a copy: the aim row itself keeps every model it names; the context takes the kept ids)
                 row = {**row, "injury_model_ids": [row["injury_model_ids"][i] for i in keep]}
-        if row["claim_type"] in SETS_CONTEXT:
+        if row["claim_type"] in sets_context and not (
+            describes_evidence and describes_evidence.search(row["sentence"])
+        ):
             for field, value in stated.items():
                 if (
                     field in ARM_FIELDS

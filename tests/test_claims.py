@@ -1389,3 +1389,19 @@ def test_antibodies_against_the_product_are_an_adverse_event(nlp, kb, tmp_path):
         # an antibody used to block a mediator is the experiment, not the host's response
         (["serum creatinine:beneficial"], "beneficial"),
     ]
+
+
+def test_a_meta_analysis_keeps_its_set_up_through_descriptive_and_subgroup_findings(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Mesenchymal stem cells in rodent acute kidney injury: a systematic review and meta-analysis\n\n"
+        "We searched MEDLINE and Embase for controlled studies of MSCs in rats or mice with AKI. "
+        "Effects on serum creatinine were pooled as standardised mean differences (SMDs). "
+        "Eighty-four studies were included, mostly using ischaemia-reperfusion injury or cisplatin. "
+        "Overall, MSCs reduced serum creatinine (SMD −2.12, 95% CI −2.51 to −1.73).\n",
+    )
+    assert rows[3]["injury_model"] == ["ischemia-reperfusion injury", "cisplatin"]
+    # the pooled result is about all included studies: the set-up of the methods, not the models listed before it
+    assert rows[4]["injury_model"] == ["acute kidney injury"] and "injury_model" in rows[4]["inherited"]

@@ -31,10 +31,11 @@ NEGATED_BEFORE = re.compile(
     re.I,
 )
 # "more effectively", "more than unmodified cells": a comparative of degree after a change verb
-DEGREE_WORDS = re.compile(r"more|less|greater", re.I)
+DEGREE_WORDS = re.compile(r"more|less|greater|smaller|larger", re.I)
 CHANGE_WAS_BEFORE = re.compile(
     r"\b(?:reductions?|decreases?|increases?|improvements?|effects?|benefits?|protection|changes?|differences?)\s+"
-    r"(?:was|were|is|are)\s+(?:\w+ly\s+)?$",
+    r"(?:(?:in|of|on)\s+(?:[\w-]+\s+){1,3}?)?"  # "Reductions in creatinine were 58% smaller"
+    r"(?:was|were|is|are)\s+(?:\w+ly\s+|\d+(?:\.\d+)?\s?%\s+)?$",
     re.I,
 )
 DEGREE_AFTER = re.compile(r"\s+(?:effective(?:ly)?|efficient(?:ly)?|potent(?:ly)?|strongly|markedly|than\b)", re.I)
@@ -144,7 +145,8 @@ PURPOSE_BEFORE = re.compile(
     r"(?<!\bseemed )(?<!\bseems )(?<!\bseem )(?<!\btended )(?<!\btends )(?<!\bfailed )(?<!\bfail )"
     r"(?<!\bfails )(?<!\bled )(?<!\blead )(?<!\bleads )(?<!\bhelp )(?<!\bhelps )(?<!\bhelped )"
     r"(?<!\bsufficient )(?<!\benough )(?<!\bcontinued )(?<!\breported )(?<!\bknown )(?<!\bdemonstrated )"
-    r"(?<!\bsuggested )(?<!\bthought )(?<!\bbelieved )(?<!\bsaid )(?<!\bproposed )(?<!\blikely )\bto\s+$",
+    r"(?<!\bsuggested )(?<!\bthought )(?<!\bbelieved )(?<!\bsaid )(?<!\bproposed )(?<!\blikely )"
+    r"(?<!\bability )(?<!\bcapacity )\bto\s+$",  # "enhanced their ability to reduce apoptosis": a result
     re.I,
 )
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
@@ -456,6 +458,8 @@ class Target:
     is_outcome: bool
 
 
+# a change named by a noun after its outcome: "the creatinine rise", "the GFR decline"
+COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
     r"\s+in\s+(?:the\s+)?(?:aged|old|older|elderly|diabetic|uraemic|uremic|obese|hypertensive|senescent)\s+"
@@ -486,8 +490,14 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
     def add(match: re.Match, kind: str) -> None:
         if any(s <= match.start() < e for s, e in blocked):
             return
-        if DEGREE_WORDS.fullmatch(match.group(0)) and (
-            DEGREE_AFTER.match(text, match.end()) or CHANGE_WAS_BEFORE.search(text, 0, match.start())
+        last = match.group(0).split()[-1]  # "smaller", "was smaller"
+        last_start = match.end() - len(last)
+        if DEGREE_WORDS.fullmatch(last) and (
+            # ("the decline in GFR was larger than in controls" is a change: "smaller"/"larger" are degrees only
+            # of a change named before them)
+            (DEGREE_AFTER.match(text, match.end()) and last.lower() not in ("smaller", "larger"))
+            or CHANGE_WAS_BEFORE.search(text, 0, last_start)
+            or CHANGE_WAS_BEFORE.search(text, 0, match.start())
         ):
             # "reduced apoptosis more than unmodified cells", "more effectively than", "the reduction was greater
             # after early injection": a degree, not a change
@@ -538,6 +548,8 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             add(match, kind)
     for match in SIZED_CHANGE.finditer(text):
         word = 1 if match.group(1) else 2
+        if CHANGE_WAS_BEFORE.search(text, 0, match.start(word)):
+            continue  # "Reductions in creatinine were 58% smaller in blinded studies": a degree, not a change
         if not any(e.start <= match.start(word) < e.end for e in found):
             found.append(Event(match.start(word), match.end(word), "down" if word == 1 else "up"))
     # Neutral change verbs ("affect", "alter") state a direction only when negated: "did not affect fibrosis".
@@ -1076,6 +1088,8 @@ def directions(
                         and lo <= e.start
                         and e.end <= target.start
                         and LOWERED_GAP.fullmatch(text[e.end : target.start])
+                        # "a transient benefit followed by maldifferentiation": what came after, not what it lowered
+                        and not re.search(r"\bfollowed\b", text[e.end : target.start], re.I)
                     ),
                     None,
                 )
@@ -1088,7 +1102,13 @@ def directions(
             continue
         noun = CHANGE_NOUN.search(text[lo : target.start])
         noun_start = lo + noun.start() if noun else target.start
-        if noun is None and listed_noun and LIST_GAP.fullmatch(text[targets[index - 1].end : target.start]):
+        if (
+            noun is None
+            and listed_noun
+            and LIST_GAP.fullmatch(text[targets[index - 1].end : target.start])
+            # (not past a verb of its own: "caused loss of E-cadherin and increased vimentin")
+            and not any(targets[index - 1].end <= e.start < target.start for e in found)
+        ):
             noun, noun_start = listed_noun  # "blunted the rise in BUN and urinary NGAL": NGAL's rise too
         listed_noun = (noun, noun_start) if noun else None
         before = [
@@ -1174,6 +1194,22 @@ def directions(
         chosen.used = True
         previous_cue = chosen
         reading = _reading(chosen, target)
+        if (
+            after
+            and chosen is after[0]
+            and before
+            and COUNTERED_NOUN.fullmatch(text, chosen.start, chosen.end)
+            and before[-1].kind in ("beneficial", "down", "no_effect")
+            and re.fullmatch(r"\s+(?:the\s+|a\s+|an\s+|any\s+)?", text[before[-1].end : target.start])
+        ):
+            # "attenuated the creatinine rise", "did not prevent the GFR decline": the verb acts on the change
+            countered = before[-1]
+            countered.used = True
+            reading = (
+                "no_effect"
+                if countered.kind == "no_effect"
+                else {"harmful": "beneficial", "beneficial": "harmful"}.get(reading, reading)
+            )
         if chosen.kind in ("up", "down") and CHANGE_BY.match(text, chosen.end):
             # "increased by 0.21 mg/dL in MV-treated rats versus 0.58 mg/dL in vehicle-treated rats": the arms'
             # changes compared, not the change itself

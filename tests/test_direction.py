@@ -946,3 +946,32 @@ def test_a_harm_in_one_treated_arm_and_none_in_another():
         )[1]
         == "harmful"
     )
+
+
+def test_abilities_countered_changes_and_degrees_of_a_reduction():
+    # "their ability to reduce" is a result, not an aim ("to reduce")
+    assert read("Hypoxic preconditioning enhanced their ability to reduce creatinine in rats.") == (
+        {"creatinine": "beneficial"},
+        "beneficial",
+    )
+    assert read("We aimed to reduce creatinine.") == ({}, "unclear")
+    # the verb acts on the change named after the outcome
+    assert read("EV therapy attenuates the creatinine rise in a dose-dependent manner.") == (
+        {"creatinine": "beneficial"},
+        "beneficial",
+    )
+    # a reduction smaller in some studies is still a reduction
+    assert read("Reductions in creatinine were 58% smaller in blinded studies.") == (
+        {"creatinine": "beneficial"},
+        "beneficial",
+    )
+    assert read("The reduction in creatinine was smaller in blinded than in unblinded studies.")[1] == "beneficial"
+
+
+def test_a_harm_that_followed_a_benefit_and_a_verb_between_listed_outcomes():
+    assert read("MSCs had a transient benefit followed by infusion reactions and higher creatinine.") == (
+        {"infusion reactions": "harmful", "creatinine": "harmful"},
+        "mixed",
+    )
+    # the change noun of a list does not reach past a verb of the next item's own
+    assert read("MSCs caused a loss of GFR and increased NGAL.") == ({"GFR": "harmful", "NGAL": "harmful"}, "harmful")

@@ -51,7 +51,10 @@ ABOUT_CONTROLS = re.compile(
     re.I,
 )
 # what blocks a mediator of the therapy ("lost after HGF knockdown", "abolished by a neutralizing antibody")
-BLOCKADE_WORDS = r"inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*"
+BLOCKADE_WORDS = (
+    r"inhibit\w*|block\w*|knock\w*|silenc\w*|siRNA|shRNA|antibod\w*|antagonist\w*|RNase|ribonuclease|"
+    r"heat[- ]inactivation|proteinase\s+K"
+)
 # "protects ... only when given early", "the effect is confined to the early peak": a benefit with a limit
 # "only at the higher dose", "attenuated AKI only at 2 x 10^6 cells": a benefit of one dose
 _ONLY_AT_DOSE = (
@@ -1145,6 +1148,16 @@ def directions(
         chosen = after[0] if passive or immediate else (before[-1] if before else (after[0] if close else None))
         if passive and tail > target.end and before and MODIFIER_GAP.fullmatch(text[before[-1].end : target.start]):
             chosen = before[-1]  # "MSCs decreased NGAL, and GFR was higher": the verb right before it, not the list's
+        around = next(
+            (
+                e
+                for e in found
+                if e.start < target.start < e.end and e.kind in ("beneficial", "harmful", "no_effect") and not e.used
+            ),
+            None,
+        )
+        if around is not None:
+            chosen = around  # "accelerated the recovery of renal function": the cue that begins with the outcome
         own_cue = next(
             (e for e in found if e.start <= target.start and target.end <= e.end and e.kind != "no_effect"), None
         )

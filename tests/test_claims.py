@@ -1405,3 +1405,20 @@ def test_a_meta_analysis_keeps_its_set_up_through_descriptive_and_subgroup_findi
     assert rows[3]["injury_model"] == ["ischemia-reperfusion injury", "cisplatin"]
     # the pooled result is about all included studies: the set-up of the methods, not the models listed before it
     assert rows[4]["injury_model"] == ["acute kidney injury"] and "injury_model" in rows[4]["inherited"]
+
+
+def test_blockades_by_rnase_and_by_pretreatment_keep_the_therapy_direction(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "sEVs in cisplatin AKI\n\n"
+        "Mice with cisplatin-induced AKI received sEVs intravenously. "
+        "The reductions in serum creatinine and tubular necrosis afforded by high-dose sEVs were lost after RNase "
+        "treatment. "
+        "Pretreatment with chloroquine abolished the reduction in serum creatinine by early sEVs.\n",
+    )
+    assert [(r["outcome_effects"], r["effect_direction"]) for r in rows[2:]] == [
+        (["serum creatinine:beneficial", "tubular necrosis:beneficial"], "beneficial"),
+        (["serum creatinine:beneficial"], "beneficial"),
+    ]

@@ -975,3 +975,10 @@ def test_a_harm_that_followed_a_benefit_and_a_verb_between_listed_outcomes():
     )
     # the change noun of a list does not reach past a verb of the next item's own
     assert read("MSCs caused a loss of GFR and increased NGAL.") == ({"GFR": "harmful", "NGAL": "harmful"}, "harmful")
+
+
+def test_a_cue_that_begins_with_the_outcome():
+    assert read("hUC-MSCs lowered creatinine and accelerated the recovery of GFR.") == (
+        {"creatinine": "beneficial", "GFR": "beneficial"},
+        "beneficial",
+    )

@@ -629,8 +629,8 @@ def _claim_row(
                 )
         scores.append(_mention_confidence(ent))
     antibodies = ANTIBODIES_TO_PRODUCT.search(text)
-    sensitization = kb.concepts.get("outcome:adverse events")
-    if antibodies and sensitization is not None and sensitization.canonical_name not in values["outcomes"]:
+    sensitization = kb.concepts.get("outcome:adverse events") if antibodies else None
+    if sensitization is not None and sensitization.canonical_name not in values["outcomes"]:
         # "Antibodies against hUCB-MSCs were detected in all treated mice": the host's immune response to the
         # product, an adverse event (the knowledge base has the fixed forms: "anti-donor antibodies")
         values["outcomes"].append(sensitization.canonical_name)
@@ -892,7 +892,7 @@ def _negated(text: str, lexicon: cues.Lexicon) -> bool:
 # antibodies the host made against the cells or vesicles given (not an antibody used to block a mediator)
 ANTIBODIES_TO_PRODUCT = re.compile(
     r"\b(?:(?:IgG|IgM)\s+)?antibod(?:y|ies)\s+(?:against|binding|to|directed\s+against|reactive\s+(?:with|to))\s+"
-    rf"(?:the\s+)?(?:infused\s+|injected\s+|donor\s+|allogeneic\s+)?{direction_of._PRODUCT_NOUN}|"
+    rf"(?:the\s+)?(?:infused\s+|injected\s+|donor\s+|allogeneic\s+)?{direction_of.PRODUCT_NOUN}|"
     r"\banti-(?:EVs?|MSCs?|exosomes?|[\w-]*MSCs?|donor)\s+(?:(?:IgG|IgM)\s+)?antibod(?:y|ies)\b",
     re.I,
 )
@@ -1015,7 +1015,7 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     ent = ents[k]
     if any(kb.concepts[c].cell_free for c in _concepts(ent)):
         return True
-    if PARENT_MANIPULATED.search(ent.doc.text, max(0, ent.start_char - 60), ent.start_char):
+    if PARENT_MANIPULATED.search(ent.doc[max(0, ent.start - 6) : ent.start].text_with_ws):
         return True  # "silenced in the parent iMSCs" of the exosomes (not "the benefits of the parent MSCs")
     if k + 1 < len(ents):
         nxt = ents[k + 1]
@@ -1062,12 +1062,11 @@ def _coordinated_parent(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
     for j in range(k - 1, max(-1, k - 5), -1):
         prev = ents[j]
         concepts = _concepts(prev)
-        if any(kb.concepts[c].cell_free for c in concepts) or not any(
-            kb.concepts[c].category == "cell_product" for c in concepts
-        ):
+        products = _products(concepts, kb)
+        if not products or any(kb.concepts[c].cell_free for c in concepts):
             skipped.update(range(prev.start, prev.end))  # "(iMSC-Exos)", "adipose"
             continue
-        if _products(concepts, kb) != _products(_concepts(ent), kb):
+        if products != _products(_concepts(ent), kb):
             return False
         gap, depth = [], 0
         for token in ent.doc[prev.end : ent.start]:

@@ -217,7 +217,7 @@ WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
-_PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
+PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
 _CONTROL_WORD = r"(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)"  # the arm the therapy is compared with
 # a clause not about the controls (EVs of fibroblasts are a control too)
 # (but an arm "similar to controls" is an arm that failed)
@@ -227,9 +227,9 @@ _NOT_ABOUT_CONTROLS = (
 # "KL-MSCs, unlike naive cells, limit fibrosis", "effects not seen with UC-MSCs": another arm did not do the same
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    rf"(?:{_PRODUCT_NOUN}|counterparts?)\b|\bbut not (?:when|if|once)\b|"
+    rf"(?:{PRODUCT_NOUN}|counterparts?)\b|\bbut not (?:when|if|once)\b|"
     r"\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
-    rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_PRODUCT_NOUN}|groups?)\b",
+    rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{PRODUCT_NOUN}|groups?)\b",
     re.I,
 )
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
@@ -291,7 +291,7 @@ CHANGE_NOUN = re.compile(
 MODIFIER_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|this)\s+)?(?:[\w-]+\s+)?", re.I)
 # "improved only in the primed group", "but only AF-MSCs decreased ...": another arm did not do the same
 # "restored only by the high dose", "reduced by control cells only"
-_ARM_NOUN = rf"(?:groups?|arms?|cohorts?|doses?|dosing|delivery|administration|injection|infusion|{_PRODUCT_NOUN})"
+_ARM_NOUN = rf"(?:groups?|arms?|cohorts?|doses?|dosing|delivery|administration|injection|infusion|{PRODUCT_NOUN})"
 ONLY_ARM = re.compile(
     rf"(?<!not )\bonly\s+(?:(?:in|with|by|after)\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,4}}?{_ARM_NOUN}\b|"
     rf"\b(?:in|with|by|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_ARM_NOUN}\s+only\b",
@@ -300,10 +300,10 @@ ONLY_ARM = re.compile(
 # "blunted only by MSCs", "Only hUC-MSCs reduced ...": a product that alone did it implies another treated arm
 # (controls do nothing "by"; "only MSC-treated rats" is the therapy arm against its controls)
 ONLY_BY_PRODUCT = re.compile(
-    rf"only\s+(?:by\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}(?![\w-])"
+    rf"only\s+(?:by\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}(?![\w-])"
     r"(?!\s+(?:groups?|arms?|recipients|cohorts?)\b)|"
     # "reduced by MSCs only" (not "by these cells only": the cells of the study)
-    rf"by\s+(?!these\b|those\b|such\b)(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\s+only\b",
+    rf"by\s+(?!these\b|those\b|such\b)(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\s+only\b",
     re.I,
 )
 # "only in the intravenous group", "by control cells only": an arm named by how it differs implies another arm
@@ -380,17 +380,17 @@ EXCEPTION_OPENER = re.compile(
 )
 # "comparable between the naive MSC and PBS groups but lower with KL-MSCs": another arm changed it
 OTHER_ARM_CHANGED = re.compile(
-    rf"\b(?:but|whereas|while)\b{_NOT_ABOUT_CONTROLS}(?=[^.;]*\b{_PRODUCT_NOUN}\b)[^.;]*",
+    rf"\b(?:but|whereas|while)\b{_NOT_ABOUT_CONTROLS}(?=[^.;]*\b{PRODUCT_NOUN}\b)[^.;]*",
     re.I,
 )
 # "adipocytes ..., which were absent from KMSC-treated kidneys": absent in another arm only
-ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{_PRODUCT_NOUN}", re.I)
+ABSENT_IN_ARM = re.compile(rf"\s*(?:from|in)\s+(?:the\s+)?(?:[\w-]+\s+)?{PRODUCT_NOUN}", re.I)
 # "Teratomas developed in all mice injected with iPSCs but in none of those given iPSC-MSC-Exos"
 NONE_IN_ARM = re.compile(
     r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+of\s+(?:those|the\s+\w+)\s+(?:given|treated\s+with|receiving|injected\s+with)\b|"
     # "in 4 of 12 IA kidneys but in none after IV injection"
     r"[^.;]{0,80}?\bbut\s+(?:in\s+)?none\s+(?:after|with|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
-    rf"(?:injection|infusion|delivery|administration|groups?|{_PRODUCT_NOUN})\b|"
+    rf"(?:injection|infusion|delivery|administration|groups?|{PRODUCT_NOUN})\b|"
     # "in 6 of 24 high-dose patients and in none of the low-dose patients", "whereas none was detected in the
     # syngeneic group" (another treated arm, not the controls)
     rf"[^.;]{{0,80}}?\b(?:and|but|whereas|while)\s+(?:(?:in\s+)?none\s+of\s+the|none\s+(?:was|were)\s+"
@@ -399,10 +399,10 @@ NONE_IN_ARM = re.compile(
     re.I,
 )
 # "Subcapsular but not intravenous MSCs form ectopic bone": the negation names an arm, not the target
-BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{_PRODUCT_NOUN}\b", re.I)
+BUT_NOT_ARM = re.compile(rf"\bbut\s+not\s+(?:[\w-]+\s+){{0,6}}?{PRODUCT_NOUN}\b", re.I)
 # "..., whereas neither Lin-/Sca-1+ cells nor BM-MNCs had a significant effect": another arm failed
 OTHER_ARM_FAILED = re.compile(
-    rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
+    rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
     # "but the same dose given intraperitoneally did not"
     rf"(?:the\s+)?(?:same|equivalent|equal|identical)\s+(?:dose|number|regimen)\b|"
     rf"(?:[\w/+-]+\s+){{0,2}}?cells\b){_NOT_ABOUT_CONTROLS}[^.;]*",
@@ -411,9 +411,9 @@ OTHER_ARM_FAILED = re.compile(
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
 EFFECT_LOST_WITH_ARM = re.compile(
     rf"\b(?:effects?|protection|benefits?)\s+(?:was|were)\s+(?:\w+ly\s+)?(?:lost|absent|abolished|not\s+seen)\s+"
-    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\b|"
+    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
     # "confers on UC-MSCs an antifibrotic capacity that naive cells lack"
-    rf"\b(?:that|which)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{_PRODUCT_NOUN}\s+lack(?:s|ed)?\b",
+    rf"\b(?:that|which)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\s+lack(?:s|ed)?\b",
     re.I,
 )
 # "does not show that MSCs improve kidney recovery", "no evidence that": the claim is denied
@@ -494,13 +494,11 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
         if any(s <= match.start() < e for s, e in blocked):
             return
         last = match.group(0).split()[-1]  # "smaller", "was smaller"
-        last_start = match.end() - len(last)
         if DEGREE_WORDS.fullmatch(last) and (
             # ("the decline in GFR was larger than in controls" is a change: "smaller"/"larger" are degrees only
             # of a change named before them)
             (DEGREE_AFTER.match(text, match.end()) and last.lower() not in ("smaller", "larger"))
-            or CHANGE_WAS_BEFORE.search(text, 0, last_start)
-            or CHANGE_WAS_BEFORE.search(text, 0, match.start())
+            or any(CHANGE_WAS_BEFORE.search(text, 0, at) for at in {match.end() - len(last), match.start()})
         ):
             # "reduced apoptosis more than unmodified cells", "more effectively than", "the reduction was greater
             # after early injection": a degree, not a change
@@ -1327,13 +1325,17 @@ def directions(
         ]
     # "safe and effective" is a beneficial finding: the absence of adverse events alone makes no "mixed"
     labels = {d for t, d in per_target if not (t.good == "safe" and d == "no_effect")}
-    tail = INTERPRETATION_TAIL.search(text) if per_target else None
+    interpretation = INTERPRETATION_TAIL.search(text) if per_target else None
     labels |= {
         e.kind
         for e in found + stats
         if not e.used
         and e.kind in ("beneficial", "no_effect", "harmful")
-        and not (tail and e.start >= tail.end() and all(t.start < tail.start() for t, _ in per_target))
+        and not (
+            interpretation
+            and e.start >= interpretation.end()
+            and all(t.start < interpretation.start() for t, _ in per_target)
+        )
         # the name of an outcome read from another cue ("Maldifferentiated cells were absent"): no result of its own
         and not any(t.good == "absent" and t.start <= e.start and e.end <= t.end for t, _ in per_target)
     }

@@ -351,6 +351,8 @@ LIST_GAP = re.compile(
     r"(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}",
     re.I,
 )
+# the values an item of a list carries before the next item: "creatinine (0.38 vs 0.41 mg/dL), dialysis (...)"
+ITEM_VALUES = re.compile(r"(?:(?:\s+[\w-]+)?\s*\([^()]*\d[^()]*\))?")
 # one item named twice: "ED-1-positive macrophage infiltration" (a marker, then the outcome it marks)
 SAME_ITEM = re.compile(r"-[\w-]*\s+(?:[\w-]+\s+)?")
 # A relative clause or modal between an outcome and a later cue: "immunomodulatory properties that may allow a
@@ -720,6 +722,8 @@ def _chain_end(text: str, targets: list[Target], index: int) -> int:
         if nxt.start < end:
             continue
         gap = text[end : nxt.start]
+        # "peak creatinine (0.38 vs 0.41 mg/dL), dialysis (1 vs 2 patients) and mortality ... did not differ"
+        gap = gap[ITEM_VALUES.match(gap).end() :]
         if not (LIST_GAP.fullmatch(gap) or SAME_ITEM.fullmatch(gap)):
             break
         end = nxt.end
@@ -999,6 +1003,12 @@ def directions(
                 and not (t.name == target.name and re.fullmatch(r"\s*\(\s*", text[target.end : t.start]))
             ]
         )
+        if (
+            index + 1 < len(targets)
+            and targets[index + 1].start < tail
+            and "(" in ITEM_VALUES.match(text, target.end)[0]
+        ):
+            own = min(own, targets[index + 1].start)  # "creatinine (0.98 mg/dL, P = 0.27) or KIM-1": its own values
         # "GFR fell by 28% with vehicle and by 25% with MSCs (p = 0.61)": a non-significant comparison after the
         # target overrides the change verbs; beside a significant one ("1.9 vs 2.8 mg/dL (P < 0.01), and 2.5 after
         # mock-MSCs (P = 0.18)") the arms differ: mixed.

@@ -982,3 +982,16 @@ def test_a_cue_that_begins_with_the_outcome():
         {"creatinine": "beneficial", "GFR": "beneficial"},
         "beneficial",
     )
+
+
+def test_a_list_whose_items_carry_their_values():
+    # the values in parentheses after each item do not end the list: the verdict after it is every item's
+    assert read(
+        "The rise in peak creatinine (0.38 vs 0.41 mg/dL), peak BUN (31 vs 33 mg/dL) and mortality (0 vs 1 death) "
+        "did not differ between groups."
+    ) == ({"creatinine": "no_effect", "BUN": "no_effect", "mortality": "no_effect"}, "no_effect")
+    # an item's own p-value stays its own
+    assert read(
+        "The highest dose was no better than vehicle for creatinine (0.98 mg/dL, P = 0.27) or NGAL, and it reduced "
+        "BUN less than the middle dose did (P = 0.02)."
+    )[0] == {"creatinine": "no_effect", "NGAL": "no_effect", "BUN": "beneficial"}

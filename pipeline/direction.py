@@ -111,7 +111,12 @@ DEPENDS_ON_ARM = re.compile(
     r"\b(?:route|timing|time|dose|tissue source|source|site|mode|origin)\s+(?:of\s+(?:[\w-]+\s+){0,2}?)?"
     r"(?:determines?|dictates?|governs?)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:efficacy|effects?|benefit|outcome)\b|"
     r"\b(?:divergent|opposing|opposite)\s+effects\b|"
-    r"\bdiffer(?:s|ed)?\s+in\s+(?:their\s+)?(?:capacity|ability|efficacy|potency)\b",
+    r"\bdiffer(?:s|ed)?\s+in\s+(?:their\s+)?(?:capacity|ability|efficacy|potency)\b|"
+    # "Donor age limits the renoprotective efficacy of MSCs", "IL-1b priming is required for MSCs to improve
+    # survival": the effect holds in one arm, not in the other
+    r"\b(?:limits?|limited|impairs?|impaired|blunts?|blunted|diminish(?:es|ed)?|compromis(?:es|ed))\s+the\s+"
+    r"(?:renoprotective|protective|therapeutic|reparative)\s+(?:efficacy|potency|effects?|capacity)\s+of\b|"
+    r"\b(?:is|are|was|were)\s+(?:required|necessary|needed|essential|indispensable)\s+for\b(?=[^.;]{0,80}?\bto\s)",
     re.I,
 )
 # pooled or grouped results that hold in some subgroups and not in another: "The reduction in creatinine was
@@ -152,9 +157,15 @@ PURPOSE_BEFORE = re.compile(
     r"(?<!\bability )(?<!\bcapacity )\bto\s+$",  # "enhanced their ability to reduce apoptosis": a result
     re.I,
 )
+REQUIRED_FOR = re.compile(r"\b(?:required|necessary|needed|essential|indispensable)\s+for\s+[^,;.]*$", re.I)
 MODAL = re.compile(r"\b(?:may|might|could|would|can)\b", re.I)
 CONCESSIVE_BEFORE = re.compile(r"\b(?:despite|notwithstanding|in spite of)\s+(?:[\w-]+\s+){0,3}$", re.I)
-BUT_NOT = re.compile(r"\bbut not\b", re.I)
+BUT_NOT = re.compile(
+    # "Exosomes, not the exosome-depleted fraction, account for the protection": the arm set apart had no effect
+    r"\bbut not\b|"
+    r"(?<=,)\s*not\s+(?!only\b|significantly\b|all\b)(?=(?:the\s+|their\s+|its\s+)?[\w-]+(?:\s+[\w-]+){0,4},)",
+    re.I,
+)
 # "screened for tumours": what was looked for (shared with the claims' tumour check)
 LOOKED_FOR = r"\b(?:screened|examined|assessed|monitored|searched|checked|inspected|evaluated)\s+for\s+"
 # "concerns that they might promote tumour growth", "the possibility of maldifferentiation": feared, not found
@@ -173,8 +184,14 @@ CONTROLS_BEFORE = re.compile(
     re.I,
 )
 IN_ALL_GROUPS_AFTER = re.compile(
-    r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b", re.I
-)  # not "in all ADMSC groups": the treated arms
+    r"\s+in\s+(?:all|both|every|each)\s+(?:(?:the|three|four|study)\s+)?(?:groups?|arms?)\b"
+    r"(?!\s+(?:given|treated|receiving|injected|infused)\b)",
+    re.I,
+)  # not "in all ADMSC groups" or "in both groups given cells": the treated arms
+# "One macaque in each group died": the same count in every arm
+IN_ALL_GROUPS_BEFORE = re.compile(
+    r"\b(?:in|of)\s+(?:each|both|every)\s+(?:(?:study|treatment)\s+)?(?:groups?|arms?)\s+(?:\w+\s+)?$", re.I
+)
 COMPARING_CUE_END = re.compile(r"\b(?:from|to|with|than)$", re.I)  # "indistinguishable from that in PBS-treated rats"
 DOSE_LABEL_AFTER = re.compile(r"[\s-]+(?:[\w-]+\s+)?(?:doses?|dosages?|concentrations?)\b(?!-)", re.I)
 # "no death was judged related to the study product": the events happened, but not because of the therapy
@@ -338,6 +355,7 @@ BACK_VERDICT = re.compile(
     r"(?:statistical\s+)?significance|non-?significant)",
     re.I,
 )
+QUALIFIED_BEFORE = re.compile(r"\b(?:their|its|the|these)\s+(?!between)[\w-]+\s*$", re.I)
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b|"
     # "was reduced only modestly and not significantly by early exosomes" (not "not significantly different from
@@ -412,8 +430,12 @@ OTHER_ARM_FAILED = re.compile(
 )
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
 EFFECT_LOST_WITH_ARM = re.compile(
-    rf"\b(?:effects?|protection|benefits?)\s+(?:was|were)\s+(?:\w+ly\s+)?(?:lost|absent|abolished|not\s+seen)\s+"
-    rf"(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
+    # ("effects that were absent with aged-donor MSCs")
+    rf"\b(?:effects?|protection|benefits?)\s+(?:(?:that|which)\s+)?(?:was|were)\s+(?:\w+ly\s+)?"
+    rf"(?:lost|absent|abolished|not\s+seen)\s+(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
+    # "also reduced TNF-a and apoptosis, none of which changed significantly at the highest dose"
+    r",\s*(?:none|neither)\s+of\s+which\s+[^.;]*?\b(?:at|with|after|in)\s+the\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:doses?|concentrations?|groups?|arms?|regimens?)\b|"
     # "confers on UC-MSCs an antifibrotic capacity that naive cells lack"
     rf"\b(?:that|which)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\s+lack(?:s|ed)?\b",
     re.I,
@@ -509,10 +531,13 @@ def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] 
             kind != "harmful"
             and PURPOSE_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
             and not MODAL.search(text[: match.start()])
+            # "is required for MSCs to improve survival": a result, not an aim
+            and not REQUIRED_FOR.search(text, max(0, match.start() - 90), match.start())
         ):
             return  # "MSCs to prevent contrast AKI: a randomised trial" states an aim ("might help to prevent": a hope)
         if kind in ("up", "down", "harmful") and (
             (IN_ALL_GROUPS_AFTER.match(text, match.end()) and not TREATED_PASSIVE.search(text, 0, match.end()))
+            or IN_ALL_GROUPS_BEFORE.search(text, max(0, match.start() - 40), match.start())
             or (match.group(0).lower() in ROSE and SIMILAR_EXTENT_AFTER.match(text, match.end()))
         ):
             # "proteinuria rose in all groups": the course of the injury, the same with and without the therapy
@@ -1018,7 +1043,14 @@ def directions(
             # "... decreased in the aMSC group but not in the placebo group, although the between-group difference
             # was not significant": a verdict after a clause that names no other outcome
             later = next(
-                (m for m in BACK_VERDICT.finditer(text, hi) if not any(hi <= t.start < m.start() for t in targets)),
+                (
+                    m
+                    for m in BACK_VERDICT.finditer(text, hi)
+                    if not any(hi <= t.start < m.start() for t in targets)
+                    # not a verdict on named effects: "but their renal effects did not go beyond non-significant
+                    # trends"
+                    and not QUALIFIED_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                ),
                 None,
             )
         if later and re.search(r"\bbetween\s", later.group(0)) and not CONTROL_GROUP.search(later.group(0)):

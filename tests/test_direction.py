@@ -995,3 +995,48 @@ def test_a_list_whose_items_carry_their_values():
         "The highest dose was no better than vehicle for creatinine (0.98 mg/dL, P = 0.27) or NGAL, and it reduced "
         "BUN less than the middle dose did (P = 0.02)."
     )[0] == {"creatinine": "no_effect", "NGAL": "no_effect", "BUN": "beneficial"}
+
+
+def test_the_same_in_every_arm_effects_absent_with_another_arm_and_verdicts_on_named_effects():
+    # a count stated for each group is the same in every arm; "in both groups given cells" names the treated arms
+    assert read("Creatinine in each group rose after surgery.") == ({"creatinine": "no_effect"}, "no_effect")
+    assert read("Creatinine decreased in both groups given cells, but survival did not differ among the groups.") == (
+        {"creatinine": "beneficial", "survival": "no_effect"},
+        "mixed",
+    )
+    # an effect absent with another arm, or unchanged at another dose
+    assert read("Young-donor MSCs lowered creatinine and BUN, effects that were absent with aged-donor MSCs.") == (
+        {"creatinine": "mixed", "BUN": "mixed"},
+        "mixed",
+    )
+    assert read(
+        "The middle dose lowered NGAL and creatinine, none of which changed significantly at the highest dose."
+    ) == (
+        {"NGAL": "mixed", "creatinine": "mixed"},
+        "mixed",
+    )
+    # "without evident effects on" denies the change
+    assert read("Antibodies developed in 3 patients given MSCs, without evident effects on GFR.") == (
+        {"GFR": "no_effect"},
+        "no_effect",
+    )
+    # a verdict on effects the sentence names ("their renal effects") is not the verdict on an earlier outcome
+    assert read("EVs improved survival, but their renal effects did not go beyond non-significant trends.") == (
+        {"survival": "beneficial"},
+        "mixed",
+    )
+    assert read("Creatinine fell with MSCs, but the difference was not significant.") == (
+        {"creatinine": "no_effect"},
+        "no_effect",
+    )
+
+
+def test_effects_that_need_a_factor_or_that_a_factor_limits():
+    assert read("IL-1b priming is required for MSCs to improve survival in septic mice.") == (
+        {"survival": "mixed"},
+        "mixed",
+    )
+    assert read("We used MSCs to improve survival.") == ({}, "unclear")
+    assert read("Donor age limits the renoprotective efficacy of MSCs in rats.") == ({}, "mixed")
+    assert read("Exosomes, not the exosome-depleted fraction, account for the protection.")[1] == "mixed"
+    assert read("MSCs, not only their exosomes, improved survival.") == ({"survival": "beneficial"}, "beneficial")

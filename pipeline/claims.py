@@ -50,15 +50,19 @@ META_ANALYSIS = re.compile(
 BLOCKED_EFFECT = re.compile(
     r"\b(?:inhibitors?|inhibition|blockade|blocking|antagonists?|knock-?down|knock-?out|silenc\w*|neutrali[sz]\w*|"
     r"pretreatment\s+with|RNase|"
-    r"-deficient|deficiency|siRNA|shRNA|deletion|-?depleted)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|lost|"
+    r"-deficient|deficiency|siRNA|shRNA|deletion|depletion|-?depleted)\b[^.;]{0,120}?\b(?:abolish\w*|abrogat\w*|revers\w*|negat\w*|lost|"
     r"eliminat\w*|diminish\w*|attenuat\w*|blunt\w*|prevent\w*|cancel\w*)\s+"
     r"(?:the|these|this|its|their|much of|both|all|most)\b|"
     # "reduced apoptosis by 38%, an effect lost after immunodepletion of HGF"
     # "The reductions in creatinine and necrosis afforded by high-dose sEVs were lost after RNase treatment"
     r"\b(?:reductions?\s+in\s+[^.;]{0,80}?\s+(?:afforded|conferred|produced|achieved)\s+by\s+[^.;]{0,40}?|effects?|"
-    r"protection|benefits?|responses?)\s+(?:that\s+was\s+|was\s+|were\s+)?(?:largely\s+|partly\s+|completely\s+)?"
+    # ("..., and this was prevented by an antibody against tissue factor", "which was prevented by co-administration
+    # of heparin")
+    r"protection|benefits?|responses?|(?<=,\s)which|(?<=and\s)this)\s+(?:that\s+was\s+|was\s+|were\s+)?"
+    r"(?:largely\s+|partly\s+|completely\s+)?"
     r"(?:lost|abolished|abrogated|reversed|blocked|prevented|eliminated)\s+(?:after|by|with|upon|following|when)\s+"
-    rf"(?:[\w-]+\s+){{0,8}}?(?:{direction_of.BLOCKADE_WORDS}|neutrali[sz]\w*|immunodepletion|depletion|deletion)",
+    rf"(?:[\w-]+\s+){{0,8}}?(?:{direction_of.BLOCKADE_WORDS}|neutrali[sz]\w*|immunodepletion|depletion|deletion|"
+    r"co-?administration)",
     re.I,
 )
 # "..., but whether their products protect tubular cells is unknown", "which of its components protects ... is unclear"

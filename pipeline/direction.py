@@ -142,6 +142,7 @@ ELLIPTICAL_NEGATION = re.compile(r"\b(?:did|does|do|was|were|had|has|have|could)
 # "improves survival but not renal function": "not" right before a target.
 NOT_BEFORE_TARGET = re.compile(
     r"\b(?:not(?!\s+only\b)|nor|no)\s+(?:[\w-]+\s+){0,3}$|"
+    r"\bneither\s+(?:the\s+|its\s+|their\s+)?$|"  # "changed neither creatinine nor ..."
     # the last items of a denied list: "No thrombotic events, infusion reactions or deaths occurred"
     r"(?:^|[,;:]\s*|\band\s+)no\s+(?![^.;]*\b(?:was|were|is|are|had|has|did|occurred|observed)\b)"
     r"[^.;()]{0,80}?(?:,\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+)(?:[\w-]+\s+){0,2}$",
@@ -425,7 +426,10 @@ OTHER_ARM_FAILED = re.compile(
     rf"\b(?:whereas|while|but)\s+(?:(?:the\s+)?other\b|neither\b|(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
     # "but the same dose given intraperitoneally did not"
     rf"(?:the\s+)?(?:same|equivalent|equal|identical)\s+(?:dose|number|regimen)\b|"
-    rf"(?:[\w/+-]+\s+){{0,2}}?cells\b){_NOT_ABOUT_CONTROLS}[^.;]*",
+    rf"(?:[\w/+-]+\s+){{0,2}}?cells\b|"
+    # "whereas 1 x 10^7 ABs had no measurable effect on any of these end points": the same outcomes, another arm
+    r"(?=[^.;]*?\b(?:on|in|of)\s+(?:any\s+of\s+)?(?:these|those|either|them)\b))"
+    rf"{_NOT_ABOUT_CONTROLS}[^.;]*",
     re.I,
 )
 # "..., and these effects were lost with Miro1kd-MSCs": a modified product (another arm) did not do it
@@ -433,6 +437,9 @@ EFFECT_LOST_WITH_ARM = re.compile(
     # ("effects that were absent with aged-donor MSCs")
     rf"\b(?:effects?|protection|benefits?)\s+(?:(?:that|which)\s+)?(?:was|were)\s+(?:\w+ly\s+)?"
     rf"(?:lost|absent|abolished|not\s+seen)\s+(?:with|in|after)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
+    # "lower on day 1 and day 3, but by day 7 the values had converged": an effect at one time, not at another
+    r"\b(?:but|whereas|while|although)\s+(?:by|at|on|after)\s+(?:day|week|month)\s*\d+[^.;]{0,60}?\b(?:(?:had\s+)?"
+    r"converged|no\s+longer|(?:were|was)\s+(?:similar|comparable)|did\s+not\s+differ)\b|"
     # "also reduced TNF-a and apoptosis, none of which changed significantly at the highest dose"
     r",\s*(?:none|neither)\s+of\s+which\s+[^.;]*?\b(?:at|with|after|in)\s+the\s+(?:[\w-]+\s+){0,2}?"
     r"(?:doses?|concentrations?|groups?|arms?|regimens?)\b|"

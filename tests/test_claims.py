@@ -1422,3 +1422,21 @@ def test_blockades_by_rnase_and_by_pretreatment_keep_the_therapy_direction(nlp, 
         (["serum creatinine:beneficial", "tubular necrosis:beneficial"], "beneficial"),
         (["serum creatinine:beneficial"], "beneficial"),
     ]
+
+
+def test_blockades_by_depletion_and_harms_that_a_co_administered_drug_prevented(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "ABs in LPS-induced AKI\n\n"
+        "Mice with LPS-induced AKI received apoptotic bodies (ABs) intravenously. "
+        "Depletion of macrophages with clodronate liposomes abolished the fall in serum creatinine conferred by ABs. "
+        "High-dose ABs caused fatal pulmonary thromboembolism, which was prevented by co-administration of heparin. "
+        "ABs showed procoagulant activity in vitro, and this was prevented by an antibody against tissue factor.\n",
+    )
+    assert [(r["outcome_effects"], r["effect_direction"]) for r in rows[2:]] == [
+        (["serum creatinine:beneficial"], "beneficial"),
+        (["adverse events:harmful"], "harmful"),
+        (["adverse events:harmful"], "harmful"),
+    ]

@@ -1040,3 +1040,25 @@ def test_effects_that_need_a_factor_or_that_a_factor_limits():
     assert read("Donor age limits the renoprotective efficacy of MSCs in rats.") == ({}, "mixed")
     assert read("Exosomes, not the exosome-depleted fraction, account for the protection.")[1] == "mixed"
     assert read("MSCs, not only their exosomes, improved survival.") == ({"survival": "beneficial"}, "beneficial")
+
+
+def test_arms_that_changed_none_of_these_measures_and_effects_that_converged():
+    assert read("The secretome lowered creatinine (P = 0.04) but changed neither BUN nor NGAL.") == (
+        {"creatinine": "beneficial", "BUN": "no_effect", "NGAL": "no_effect"},
+        "mixed",
+    )
+    # "but neither reduced ...": the negated verb is the outcome's own, not a spare cue
+    assert read("MSCs and CM lowered creatinine, but neither reduced NGAL (P > 0.2).") == (
+        {"creatinine": "beneficial", "NGAL": "no_effect"},
+        "mixed",
+    )
+    # another arm had no effect on the same outcomes, named back as "these end points"
+    assert read(
+        "The higher dose reduced creatinine and BUN, whereas the lower dose had no measurable effect on any of these "
+        "end points."
+    ) == ({"creatinine": "mixed", "BUN": "mixed"}, "mixed")
+    # an effect at one time, gone by another
+    assert read("Creatinine was lower on day 1 (P < 0.01), but by day 7 the values had converged (P = 0.42).") == (
+        {"creatinine": "mixed"},
+        "mixed",
+    )

@@ -356,6 +356,14 @@ BACK_VERDICT = re.compile(
     r"(?:statistical\s+)?significance|non-?significant)",
     re.I,
 )
+# "Both preparations lowered creatinine ..., with no difference between them (P = 0.74)": treated arms compared
+# with each other, not with the controls
+BETWEEN_TREATED = re.compile(
+    r"\b(?:no|without(?:\s+any)?)\s+(?:significant\s+|statistical\s+)?differences?\s+between\s+(?:them|these|"
+    r"the\s+two|both|the\s+(?:two\s+|three\s+)?(?:[\w-]+\s+)?(?:preparations|products|types|regimens|doses|routes|"
+    r"treatments))\b(?:\s*\([^()]*\))?",
+    re.I,
+)
 QUALIFIED_BEFORE = re.compile(r"\b(?:their|its|the|these)\s+(?!between)[\w-]+\s*$", re.I)
 NOT_SIGNIFICANT = re.compile(
     r"(?<!\w)n\.s\.(?!\w)|\b(?:non-?significant|not statistically significant|not significant)\b|"
@@ -367,11 +375,15 @@ NOT_SIGNIFICANT = re.compile(
 LIST_GAP = re.compile(
     # "TNF-a and IL-6 mRNA and ED-1-positive macrophage infiltration": a measure noun may close an item
     r"\s*(?:(?:mRNA|levels?|expression|activity|protein|concentrations?|scores?|staining)\s*)?"
-    r"(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}",
+    r"(?:,\s*(?:and|or)?|and|or|as well as|,? and)\s+(?:[\w-]+\s+){0,2}"
+    # "cast scores and renal expression of KIM-1"
+    r"(?:(?:expression|levels?|concentrations?|activity|content|numbers?)\s+of\s+)?",
     re.I,
 )
 # the values an item of a list carries before the next item: "creatinine (0.38 vs 0.41 mg/dL), dialysis (...)"
-ITEM_VALUES = re.compile(r"(?:(?:\s+[\w-]+)?\s*\([^()]*\d[^()]*\))?")
+ITEM_VALUES = re.compile(
+    r"(?:(?:\s+[\w-]+|\s+(?:at|on|by|after|within)\s+(?:day\s+)?\d+(?:\s*[a-z]+)?)?\s*\([^()]*\d[^()]*\))?"
+)
 # one item named twice: "ED-1-positive macrophage infiltration" (a marker, then the outcome it marks)
 SAME_ITEM = re.compile(r"-[\w-]*\s+(?:[\w-]+\s+)?")
 # A relative clause or modal between an outcome and a later cue: "immunomodulatory properties that may allow a
@@ -380,7 +392,8 @@ CLAUSE_OPENER = re.compile(r"\b(?:that|which|who|whose|may|might|could|would|to)
 IMMEDIATE_GAP = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:levels?\s+|values?\s+|concentrations?\s+|activity\s+|scores?\s+)?"
     # a time qualifier: "the peak rise in creatinine within 72 h was smaller", "(eGFR) at 3 months"
-    r"(?:(?:within|at|on|by|after|over)\s+(?:the\s+first\s+)?(?:day\s+)?\d+"
+    # ("at 6, 24 and 48 h")
+    r"(?:(?:within|at|on|by|after|over)\s+(?:the\s+first\s+)?(?:days?\s+)?\d+(?:(?:\s*,\s*|\s+(?:and|or)\s+)\d+)*"
     r"(?:\s*(?:h|hours?|days?|weeks?|months?|years?|d))?\s+)?"
     r"(?:(?:significantly|markedly|also|further|slightly|rapidly|then|substantially)\s+)?",
     re.I,
@@ -750,10 +763,17 @@ def _arms_compared(clause: str) -> str:
 def _chain_end(text: str, targets: list[Target], index: int) -> int:
     """End of the list of targets that ``targets[index]`` starts or continues ("A, B and C")."""
     end = targets[index].end
+    name = targets[index].name
     for nxt in targets[index + 1 :]:
         if nxt.start < end:
             continue
         gap = text[end : nxt.start]
+        if nxt.name == name and re.fullmatch(r"\s*\(\s*", gap):
+            # "kidney injury molecule-1 (KIM-1) and NGAL": the item's abbreviation, with its parenthesis
+            closing = re.match(r"\s*\)", text[nxt.end :])
+            end = nxt.end + (closing.end() if closing else 0)
+            continue
+        name = nxt.name
         # "peak creatinine (0.38 vs 0.41 mg/dL), dialysis (1 vs 2 patients) and mortality ... did not differ"
         gap = gap[ITEM_VALUES.match(gap).end() :]
         if not (LIST_GAP.fullmatch(gap) or SAME_ITEM.fullmatch(gap)):
@@ -983,6 +1003,10 @@ def directions(
             e.used = True
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
+    between = [m.span() for m in BETWEEN_TREATED.finditer(text)]
+    if between:
+        found = [e for e in found if not _inside(e, between)]
+        stats = [e for e in stats if not _inside(e, between)]
     targets = sorted(targets, key=lambda t: t.start)
     exception = EXCEPTION_OPENER.match(text)
     if exception and any(t.start >= exception.end() and t.good in ("absent", "safe") for t in targets):
@@ -991,6 +1015,7 @@ def directions(
     per_target: list[tuple[Target, str]] = []
     previous_cue: Event | None = None  # what the previous target was read from, for a change noun listed after it
     passive_used: set[int] = set()  # events already read as the predicate of an earlier target
+    nouns_read: set[int] = set()  # change nouns read with an earlier target ("blunted the rise in creatinine")
     listed_noun: tuple[re.Match, int] | None = None  # the change noun of the previous target of a list
     for index, target in enumerate(targets):
         lo, hi = _clause(text, target.start)
@@ -1068,10 +1093,15 @@ def directions(
         if verdict is not None:
             verdict.used = True
             previous_end = max([lo] + [t.end for t in targets[:index]])
-            for e in found:  # "a trend towards better survival (p = 0.09)": the cue the verdict overrides
-                if previous_end <= e.start < own and e.kind in ("beneficial", "harmful", "up", "down"):
-                    e.used = True
             mixed = any(target.end <= start < own for start, _ in wins)
+            # "a trend towards better survival (p = 0.09)": the cue the verdict overrides; "neither reduced
+            # apoptosis or ROS (P > 0.2)": the negated verb it agrees with
+            # (not from a value in parentheses: "no significant effect on either marker (creatinine 1.22 mg/dL)")
+            agrees = not mixed and not _in_parentheses(text, target.start)
+            kinds = ("beneficial", "harmful", "up", "down") + (("no_effect",) if agrees else ())
+            for e in found:
+                if previous_end <= e.start < own and e.kind in kinds:
+                    e.used = True
             per_target.append((target, "mixed" if mixed else "no_effect"))
             continue
         if target.good == "absent" and (
@@ -1161,10 +1191,24 @@ def directions(
         ):
             noun, noun_start = listed_noun  # "blunted the rise in BUN and urinary NGAL": NGAL's rise too
         listed_noun = (noun, noun_start) if noun else None
+        # (the verb of a list whose items carry values: "lowered creatinine at 48 h (0.61 vs 1.34 mg/dL, P < 0.001)
+        # and BUN")
+        in_list = (
+            index > 0
+            and cue_of_previous is not None
+            and target.start - cue_of_previous.end > 100
+            and _chain_end(text, targets, index - 1) >= target.end
+        )
         before = [
             e
             for e in found
-            if lo <= e.start and e.end <= noun_start and target.start - e.end <= 100 and id(e) not in passive_used
+            if lo <= e.start
+            and e.end <= noun_start
+            and (target.start - e.end <= 100 or (in_list and e is cue_of_previous))
+            and id(e) not in passive_used
+            # (the verb of the list, not the change noun the previous item was read with: "blunted the rise in
+            # creatinine (...) and cystatin C")
+            and id(e) not in nouns_read
         ]
         # (not a change noun of what follows: "mortality or a 25% decline in GFR")
         # (not "without reducing creatinine" after "improved GFR": that cue governs what follows it)
@@ -1225,6 +1269,7 @@ def directions(
             if denied is not None:
                 chosen = denied  # "without any reduction in creatinine": the change noun inside a denial
             _use(found, noun_start, target.start)  # the change noun itself ("rise", "reduction in"), read here
+            nouns_read |= {id(e) for e in found if noun_start <= e.start < target.start}
         if chosen is None:
             # "60% with 2.2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with 2.2 x 10^10
             # particles": a clause of rates alone continues the comparison
@@ -1314,7 +1359,8 @@ def directions(
     failed: tuple[int, list[Event]] | None = None  # where another arm's failure is stated, and its cue
     for m in OTHER_ARM_FAILED.finditer(text):
         clause_end = _clause(text, m.end() - 1)[1]  # (past "i.p." and the like)
-        if any(m.start() <= t.start < clause_end for t in targets):
+        # (not its values in parentheses: "had no significant effect on either marker (creatinine 1.22 mg/dL)")
+        if any(m.start() <= t.start < clause_end and not _in_parentheses(text, t.start) for t in targets):
             continue  # the other arm's own outcome: "whereas neither i.p. regimen improved mortality"
         cues_in = [
             e for e in found + stats if m.start() <= e.start < clause_end and not e.used and e.kind == "no_effect"

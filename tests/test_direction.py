@@ -1062,3 +1062,31 @@ def test_arms_that_changed_none_of_these_measures_and_effects_that_converged():
         {"creatinine": "mixed"},
         "mixed",
     )
+
+
+def test_lists_with_abbreviations_values_and_comparisons_between_treated_arms():
+    # an item's abbreviation in parentheses does not end the list
+    assert read("Urinary kidney injury molecule-1 (NGAL) and creatinine were reduced by both EV types.")[0] == {
+        "NGAL": "beneficial",
+        "creatinine": "beneficial",
+    }
+    # the verb of a list reaches an item after another item's values
+    assert read(
+        "Both preparations lowered creatinine at 48 h (0.61 and 0.58 vs 1.34 mg/dL, both P < 0.001) and BUN, with no "
+        "difference between them (P = 0.74)."
+    ) == ({"creatinine": "beneficial", "BUN": "beneficial"}, "beneficial")
+    # a change noun read with the first item is not the second item's verb
+    assert read("Intra-arterial MVs blunted the rise in creatinine (0.71 vs 1.36 mg/dL, P < 0.001) and cystatin C.")[
+        0
+    ] == {"creatinine": "beneficial", "cystatin C": "beneficial"}
+    # another arm's failure named back ("either marker"), with its values in parentheses
+    assert read(
+        "Intra-arterial MVs blunted the rise in creatinine (0.71 vs 1.36 mg/dL, P < 0.001) and cystatin C, whereas "
+        "intravenous MVs had no significant effect on either marker (creatinine 1.22 mg/dL, P = 0.21).",
+        arms=2,
+    )[0] == {"creatinine": "mixed", "cystatin C": "mixed"}
+    # a time qualifier listing several times sits between the outcomes and their verb
+    assert read("Urinary NGAL and cystatin C at 6, 24 and 48 h did not differ with either regimen.")[0] == {
+        "NGAL": "no_effect",
+        "cystatin C": "no_effect",
+    }

@@ -1035,7 +1035,7 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
         gap = [t.lower_ for t in ent.doc[prev.end : ent.start]]
         if gap == ["("] and set(_concepts(prev)) == set(_concepts(ent)):
             return _parent_of_product(ents, k - 1, kb)
-    if _coordinated_parent(ents, k, kb):
+    if _coordinated_parent(ents, k, kb) or _contrasted_maker(ents, k, kb):
         return True
     for j in range(k - 1, max(-1, k - 4), -1):  # "secretome of dental pulp MSCs", "MVs purified from human MSCs"
         prev = ents[j]
@@ -1046,8 +1046,34 @@ def _parent_of_product(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
             continue
         if len(gap) <= 3 and all(t in CHILD_GAP for t in gap):
             return True
-        return len(gap) <= 10 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION
+        return len(gap) <= 10 and bool(set(gap) & MAKER_WORDS) and not set(gap) & COORDINATION - _modifiers(gap)
     return False
+
+
+def _modifiers(gap: list[str]) -> set[str]:
+    """The conjunction of two modifiers of one maker: "medium from labelled and unlabelled MSCs" (not of two
+    makers: "EVs from fibroblasts and MSCs")."""
+    if len(gap) >= 4 and gap[-2] in ("and", "or") and gap[-4] in MAKER_WORDS and not gap[-3].endswith("s"):
+        return {gap[-2]}
+    return set()
+
+
+def _contrasted_maker(ents: list[Span], k: int, kb: KnowledgeBase) -> bool:
+    """ "medium from IL-1b-MSCs, but not from naive MSCs": the cells after "but not from" make the product too."""
+    ent = ents[k]
+    if k == 0:
+        return False
+    gap = [t.lower_ for t in ent.doc[ents[k - 1].end : ent.start]]
+    last = max((i for i, t in enumerate(gap) if t in ("from", "of")), default=-1)
+    if last < 1 or last < len(gap) - 2 or not {"not", "versus", "vs", "vs.", "than"} & set(gap[:last]):
+        return False
+    if any(kb.concepts[c].cell_free for c in _concepts(ents[k - 1])):
+        # "conditioned medium from IL-1b-primed cells, but not from naive MSCs"
+        return len(gap) <= 12 and gap[0] in MAKER_WORDS and gap[last - 1] in ("not", "than", "versus", "vs", "vs.")
+    return len(gap) <= 6 and set(gap[:last]) <= CONTRAST_GAP and _parent_of_product(ents, k - 1, kb)
+
+
+CONTRAST_GAP = {",", "but", "not", "and", "or", "versus", "vs", "vs.", "than", "rather"}
 
 
 PARENT_LIST_GAP = {"and", "or", ",", "human", "rat", "murine", "mouse", "porcine", "canine", "equine"}

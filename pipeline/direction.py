@@ -246,6 +246,8 @@ _NOT_ABOUT_CONTROLS = (
 ARM_CONTRAST = re.compile(
     r"\bunlike\s+(?!(?:the\s+)?(?:vehicle|placebo|saline|PBS|sham|controls?|untreated)\b)(?:the\s+)?(?:[\w-]+\s+){0,2}?"
     rf"(?:{PRODUCT_NOUN}|counterparts?)\b|\bbut not (?:when|if|once)\b|"
+    # "conditioned medium from IL-1b-MSCs, but not from naive MSCs, suppressed TNF-a"
+    rf"\bbut\s+not\s+(?:from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
     r"\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
     rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{PRODUCT_NOUN}|groups?)\b",
     re.I,

@@ -1440,3 +1440,20 @@ def test_blockades_by_depletion_and_harms_that_a_co_administered_drug_prevented(
         (["adverse events:harmful"], "harmful"),
         (["adverse events:harmful"], "harmful"),
     ]
+
+
+def test_makers_with_two_modifiers_and_makers_set_apart(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "CM in LPS-stimulated macrophages\n\n"
+        "Conditioned medium from labelled and unlabelled MSCs reduced apoptosis of NRK-52E cells. "
+        "Conditioned medium from IL-1β-MSCs, but not from naive MSCs, suppressed TNF-α release. "
+        "EVs from fibroblasts and MSCs reduced apoptosis.\n",
+    )
+    assert [(r["cell_product"], r["effect_direction"]) for r in rows[1:]] == [
+        (["conditioned medium"], "beneficial"),  # one maker, two modifiers
+        (["conditioned medium"], "mixed"),  # the cells set apart made the medium too, and it did nothing
+        (["extracellular vesicles", "msc"], "beneficial"),  # two products named side by side
+    ]

@@ -1457,3 +1457,20 @@ def test_makers_with_two_modifiers_and_makers_set_apart(nlp, kb, tmp_path):
         (["conditioned medium"], "mixed"),  # the cells set apart made the medium too, and it did nothing
         (["extracellular vesicles", "msc"], "beneficial"),  # two products named side by side
     ]
+
+
+def test_tracking_sentences_are_methods_and_where_the_cells_went_is_a_finding(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC tracking in renal IRI\n\n"
+        "We tracked dual-labelled MSCs in a rat model of renal ischemia-reperfusion injury. "
+        "Within 10 min, 82% of the MSCs were located in the lungs. "
+        "Luciferase activity of the MSCs declined by more than 95% within 72 h.\n",
+    )
+    assert [(r["claim_type"], r["species"], r["inherited"]) for r in rows[1:]] == [
+        ("method", ["rat"], []),
+        ("finding", ["rat"], ["species", "injury_model"]),
+        ("finding", ["rat"], ["species", "injury_model"]),
+    ]

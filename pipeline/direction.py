@@ -442,6 +442,8 @@ OTHER_ARM_FAILED = re.compile(
     # "but the same dose given intraperitoneally did not"
     rf"(?:the\s+)?(?:same|equivalent|equal|identical)\s+(?:dose|number|regimen)\b|"
     rf"(?:[\w/+-]+\s+){{0,2}}?cells\b|"
+    # "fell by 58% with young-donor cells but by only 21% (P = 0.12) with aged-donor cells"
+    r"(?:by\s+)?only\s+\d|"
     # "whereas 1 x 10^7 ABs had no measurable effect on any of these end points": the same outcomes, another arm
     r"(?=[^.;]*?\b(?:on|in|of)\s+(?:any\s+of\s+)?(?:these|those|either|them)\b))"
     rf"{_NOT_ABOUT_CONTROLS}[^.;]*",
@@ -508,6 +510,14 @@ class Target:
 
 
 # a change named by a noun after its outcome: "the creatinine rise", "the GFR decline"
+# the gap between a verb and a change noun listed after its first object: "prevented myofibroblast accumulation or
+# the decline in ..."
+LISTED_OBJECT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w+-]+\s+){1,4}(?:or|and)\s+(?:the\s+|a\s+|an\s+)?", re.I)
+AS_MUCH_AS_CONTROLS = re.compile(
+    r"\b(?:[\w-]+\s+)?as\s+(?:much|many|high|low|severe|often|frequently)\s+(?:[\w-]+\s+){0,3}?as\s+(?:in\s+|the\s+|did\s+)*"
+    rf"(?:[\w-]+\s+)?{_CONTROL_WORD}\b",
+    re.I,
+)
 COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
@@ -529,6 +539,8 @@ INTERPRETATION_TAIL = re.compile(
 
 def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
     found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
+    # "lost as much body weight as PBS-treated mice": as the controls did
+    found += [Event(m.start(), m.end(), "no_effect") for m in AS_MUCH_AS_CONTROLS.finditer(text)]
     found += [
         Event(m.start(), m.end(), "no_effect")
         for m in ELLIPTICAL_NEGATION.finditer(text)
@@ -917,7 +929,9 @@ def _after_verbal_negation(text: str, near: int, start: int) -> int:
     cut = [
         m.end()
         for m in re.finditer(
-            r",\s*and\s+|\s+and\s+(?=(?:was|were|is|are|had|has|caused|led|resulted|produced)\b)", text[near:start]
+            r",\s*and\s+|\s+and\s+(?=(?:was|were|is|are|had|has|caused|led|resulted|produced|contained|showed|developed|"
+            r"exhibited|displayed|formed)\b)",
+            text[near:start],
         )
     ]
     if not cut:
@@ -1045,8 +1059,10 @@ def directions(
             per_target.append((target, "no_effect"))
             previous_cue = Event(target.start, target.start, "no_effect")
             continue
-        if NOT_BEFORE_TARGET.search(text[lo : target.start]):
+        denial = NOT_BEFORE_TARGET.search(text[lo : target.start])
+        if denial:
             if not ABOUT_CONTROLS.match(text, target.end):  # "no deaths occurred in the other groups": the controls
+                _use(found, lo + denial.start(), target.start)  # "were not protected from fibrosis": read here
                 per_target.append((target, "no_effect"))
                 previous_cue = Event(target.start, target.start, "no_effect")
             continue
@@ -1264,6 +1280,8 @@ def directions(
                 if cue_of_previous is not None and LISTED_CHANGE.fullmatch(text[targets[index - 1].end : noun_start])
                 else None
             )
+            if governing is None and before and LISTED_OBJECT.fullmatch(text[before[-1].end : noun_start]):
+                governing = before[-1]  # "had not prevented myofibroblast accumulation or the decline in GFR"
             # "The decline in eGFR over three cycles did not differ among arms": a no-effect predicate further on
             predicate = after[0] if passive or immediate else next((e for e in after if e.kind == "no_effect"), None)
             chosen = _through_change(text, noun, noun_start, before, predicate, governing)

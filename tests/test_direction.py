@@ -1090,3 +1090,24 @@ def test_lists_with_abbreviations_values_and_comparisons_between_treated_arms():
         "NGAL": "no_effect",
         "cystatin C": "no_effect",
     }
+
+
+def test_denied_lists_another_arms_lesser_change_and_harms_after_a_denial():
+    # a change noun listed after the first object of a denied verb is denied too
+    assert read("EVs reduced BUN (P = 0.02) but had not prevented myofibroblast accumulation or the decline in GFR.")[
+        0
+    ] == {"BUN": "beneficial", "GFR": "no_effect"}
+    assert read("MSCs prevented tubular atrophy and the decline in GFR.") == ({"GFR": "beneficial"}, "beneficial")
+    # another arm's lesser, non-significant change
+    assert read("Creatinine and BUN fell by 58% and 49% with young cells but by only 21% (P = 0.12) with aged cells.")[
+        0
+    ] == {"creatinine": "mixed", "BUN": "mixed"}
+    # a negation ends before a new verb ("and contained"), and the denied verb is read with its outcome
+    assert read(
+        "EV-treated kidneys were not protected from NGAL rise and contained infusion reactions in 3 of 10 mice."
+    ) == ({"NGAL": "no_effect", "infusion reactions": "harmful"}, "mixed")
+    # as much as in the controls is no effect
+    assert read("MSCs lowered creatinine, but mortality was as high as in controls.") == (
+        {"creatinine": "beneficial", "mortality": "no_effect"},
+        "mixed",
+    )

@@ -119,6 +119,12 @@ DEPENDS_ON_ARM = re.compile(
     r"\b(?:is|are|was|were)\s+(?:required|necessary|needed|essential|indispensable)\s+for\b(?=[^.;]{0,80}?\bto\s)",
     re.I,
 )
+# "Bell-shaped dose-response of exosomes": the effect differs between doses (the row, not each outcome)
+DOSE_SHAPE = re.compile(
+    r"\b(?:bell-shaped|U-shaped|inverted[- ]U(?:-shaped)?|biphasic)\s+"
+    r"(?:dose[- ])?(?:responses?|relationships?|effects?)\b",
+    re.I,
+)
 # pooled or grouped results that hold in some subgroups and not in another: "The reduction in creatinine was
 # largest after intra-arterial delivery (SMD -2.38) ... and not significant after intraperitoneal injection",
 # "Benefit was consistent across ischaemic and toxic models, but no significant effect was found in the three
@@ -518,6 +524,8 @@ AS_MUCH_AS_CONTROLS = re.compile(
     rf"(?:[\w-]+\s+)?{_CONTROL_WORD}\b",
     re.I,
 )
+RATES_GIVEN = re.compile(r"[^.;,]{0,40}?\b(?:in|was|were|of)\s+\d+(?:\.\d+)?\s*%", re.I)
+FEWER_AFTER = re.compile(r"\s+(?:(?:was|were|is|are)\s+(?:\w+ly\s+)?)", re.I)  # "infections were less frequent"
 COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
@@ -1192,6 +1200,18 @@ def directions(
                     None,
                 )
             )
+            if lowered is None and not denied:
+                # "Opportunistic infections were less frequent with MSCs": fewer of them, said after
+                lowered = next(
+                    (
+                        e
+                        for e in found
+                        if e.kind in ("down", "beneficial")
+                        and target.end <= e.start < hi
+                        and FEWER_AFTER.fullmatch(text[target.end : e.start])
+                    ),
+                    None,
+                )
             if lowered is not None:  # "heparin prevented glomerular thrombosis": fewer of them
                 lowered.used = True
                 per_target.append((target, "beneficial"))
@@ -1312,6 +1332,15 @@ def directions(
                     reading = "mixed"  # "75% with MSCs, 58% with EVs ...; only the MSC group differed"
                 per_target.append((target, reading))
             elif SAME_IN_ALL_ARMS.search(text, target.end, own):  # "Mortality was 2.5% in both arms"
+                per_target.append((target, "no_effect"))
+            elif (
+                any(P_VALUE.match(text, e.start) for e in stats)
+                and not wins
+                and RATES_GIVEN.match(text, target.end)
+                and not any(e.kind in ("beneficial", "harmful", "up", "down") and not e.used for e in found)
+            ):
+                # "Dialysis was required in 7.7%, 9.6% and 8.0% of patients, and mortality was 5.8%, 9.6% and 6.0%
+                # (P = 0.70 and P = 0.46)": rates whose comparisons are all non-significant
                 per_target.append((target, "no_effect"))
             continue
         if after and chosen is after[0]:  # a predicate after this target is not a cue before the next one
@@ -1472,7 +1501,7 @@ def directions(
         labels = {"mixed"}  # "P = 0.03 for high dose vs standard care; P = 0.42 for low dose": the arms differ
     if contrast and labels <= {"beneficial", "no_effect", "mixed"}:
         labels = {"mixed"}  # an effect in some subgroups, none in another
-    if depends and labels <= {"beneficial", "harmful", "mixed"}:
+    if (depends or DOSE_SHAPE.search(text)) and labels <= {"beneficial", "harmful", "mixed"}:
         labels = {"mixed"}  # the title's "Route of delivery determines the efficacy" states that arms differ
     if not labels and not per_target and therapy_named and found and ARM_RESTRICTED.search(text):
         labels = {"mixed"}  # "EVs enhance tubular autophagy ... only when given early": an effect of one arm

@@ -1111,3 +1111,24 @@ def test_denied_lists_another_arms_lesser_change_and_harms_after_a_denial():
         {"creatinine": "beneficial", "mortality": "no_effect"},
         "mixed",
     )
+
+
+def test_rates_whose_comparisons_are_all_non_significant():
+    assert read(
+        "Survival at day 28 was 77.7%, 79.6% and 78.0%, and mortality at day 90 was 25.8%, 29.6% and 26.0%, "
+        "respectively (P = 0.70 and P = 0.46)."
+    )[0] == {"survival": "no_effect", "mortality": "no_effect"}
+
+
+def test_fewer_harms_said_after_them_and_dose_response_shapes():
+    assert read("Infusion reactions were less frequent with MSCs (10% vs 25%, P = 0.03).") == (
+        {"infusion reactions": "beneficial"},
+        "beneficial",
+    )
+    assert read("Infusion reactions were reported with MSCs.") == ({"infusion reactions": "harmful"}, "harmful")
+    assert read("Bell-shaped dose-response of MSC exosomes in renal ischemia in mice") == ({}, "mixed")
+    # the shape is the row's: each outcome keeps its own reading
+    assert read("MSCs lowered creatinine along a bell-shaped dose-response curve.") == (
+        {"creatinine": "beneficial"},
+        "mixed",
+    )

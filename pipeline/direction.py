@@ -526,6 +526,13 @@ AS_MUCH_AS_CONTROLS = re.compile(
 )
 RATES_GIVEN = re.compile(r"[^.;,]{0,40}?\b(?:in|was|were|of)\s+\d+(?:\.\d+)?\s*%", re.I)
 FEWER_AFTER = re.compile(r"\s+(?:(?:was|were|is|are)\s+(?:\w+ly\s+)?)", re.I)  # "infections were less frequent"
+SIMILAR_BEFORE = re.compile(
+    r"\b(?:similar|comparable|equivalent|identical)\s+(?:(?:renal|urinary|serum|plasma|mean|median|peak|tubular)\s+)?$",
+    re.I,
+)
+EFFECT_NOUN_AFTER = re.compile(
+    r"\s+(?:benefits?|improvements?|gains?|reductions?|protection|advantages?|effects?)\b", re.I
+)
 COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
@@ -1068,9 +1075,18 @@ def directions(
             previous_cue = Event(target.start, target.start, "no_effect")
             continue
         denial = NOT_BEFORE_TARGET.search(text[lo : target.start])
-        if denial:
+        denied_from = lo + denial.start() if denial else None
+        if (
+            denial is None
+            and not EFFECT_NOUN_AFTER.match(text, target.end)
+            and not EFFECT_NOUN_AFTER.search(" " + text[target.start : target.end])  # "comparable functional benefit"
+        ):
+            # "showed similar tubular injury scores" (not "a similar survival benefit")
+            similar = SIMILAR_BEFORE.search(text, lo, target.start)
+            denied_from = similar.start() if similar else None
+        if denied_from is not None:
             if not ABOUT_CONTROLS.match(text, target.end):  # "no deaths occurred in the other groups": the controls
-                _use(found, lo + denial.start(), target.start)  # "were not protected from fibrosis": read here
+                _use(found, denied_from, target.start)  # "were not protected from fibrosis": read here
                 per_target.append((target, "no_effect"))
                 previous_cue = Event(target.start, target.start, "no_effect")
             continue

@@ -1474,3 +1474,15 @@ def test_tracking_sentences_are_methods_and_where_the_cells_went_is_a_finding(nl
         ("finding", ["rat"], ["species", "injury_model"]),
         ("finding", ["rat"], ["species", "injury_model"]),
     ]
+
+
+def test_a_fall_in_arterial_pressure_after_infusion_is_a_harm(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "CM in septic mice\n\n"
+        "Mice with CLP-induced sepsis received MSC conditioned medium (CM) intravenously. "
+        "Mice given CM showed a transient fall in mean arterial pressure within 15 min of injection.\n",
+    )
+    assert (rows[-1]["outcome_effects"], rows[-1]["effect_direction"]) == (["blood pressure:harmful"], "harmful")

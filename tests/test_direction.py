@@ -1132,3 +1132,12 @@ def test_fewer_harms_said_after_them_and_dose_response_shapes():
         {"creatinine": "beneficial"},
         "mixed",
     )
+
+
+def test_similar_outcomes_between_arms():
+    # "similar" right before an outcome compares the arms: no effect (not "a similar survival benefit")
+    assert read("Histology showed similar NGAL staining, although creatinine was lower with MSCs (P = 0.03).") == (
+        {"NGAL": "no_effect", "creatinine": "beneficial"},
+        "mixed",
+    )
+    assert read("MSCs and EVs gave a similar survival benefit.") == ({"survival": "beneficial"}, "beneficial")

@@ -533,6 +533,7 @@ SIMILAR_BEFORE = re.compile(
 EFFECT_NOUN_AFTER = re.compile(
     r"\s+(?:benefits?|improvements?|gains?|reductions?|protection|advantages?|effects?)\b", re.I
 )
+DOUBLE_NEGATION = re.compile(r"\bnot\s+without\b", re.I)
 COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
@@ -744,6 +745,23 @@ def _compared_rates(clause: str) -> str:
     if any(v != reference for v in treated):
         return "mixed"  # "25% with PBS, 58% with ADMSCs and 25% with CM": the arms differ
     return ""
+
+
+COUNTS_IN_ARM = re.compile(
+    r"\b(\d+)\s+(?:of|/|out\s+of)\s+(\d+)\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?=\s*(?:,|;|\)|\(|\band\b|\bvs\b|\.|$))",
+    re.I,
+)
+
+
+def _similar_counts(clause: str) -> bool:
+    """The clause counts a harm in a treated arm and in the controls, at rates within a factor of two of each
+    other ("in 3 of 12 treated patients and 2 of 12 controls")."""
+    counts = [(int(k), int(n), group) for k, n, group in COUNTS_IN_ARM.findall(clause[:200]) if int(n) > 0]
+    control = [k / n for k, n, group in counts if CONTROL_GROUP.search(group)]
+    treated = [k / n for k, n, group in counts if not CONTROL_GROUP.search(group)]
+    if len(control) != 1 or not treated or not all(k <= n for k, n, _ in counts):
+        return False
+    return all(v > 0 and control[0] > 0 and 0.5 <= v / control[0] <= 2 for v in treated)
 
 
 # "112 ± 9 vs 64 ± 7 mg/dL", "67% vs 100%", "3.1 ± 0.4 (vehicle) and 1.6 ± 0.5 (UCB-MSC)": two values of an outcome,
@@ -1169,6 +1187,8 @@ def directions(
                     for m in NEGATION_WORD.finditer(text[near : target.start + 3])
                     # "compared with none of the PBS-treated rats": a statement about the controls
                     if not CONTROLS_NEGATED.match(text, near + m.end())
+                    # "Local delivery was not without risk: four of 15 mice developed haemorrhage"
+                    and not DOUBLE_NEGATION.search(text, max(0, near + m.start() - 4), near + m.end() + 8)
                 ),
                 None,
             )
@@ -1232,6 +1252,8 @@ def directions(
                 lowered.used = True
                 per_target.append((target, "beneficial"))
                 continue
+            if not denied and not wins and _similar_counts(text[target.end : hi]):
+                denied = True  # "occurred in 3 of 12 treated patients and 2 of 12 controls": as often without it
             per_target.append((target, "no_effect" if denied else "harmful"))
             continue
         noun = CHANGE_NOUN.search(text[lo : target.start])

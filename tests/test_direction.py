@@ -1141,3 +1141,25 @@ def test_similar_outcomes_between_arms():
         "mixed",
     )
     assert read("MSCs and EVs gave a similar survival benefit.") == ({"survival": "beneficial"}, "beneficial")
+
+
+def test_harms_counted_alike_in_both_arms_present_tense_verbs_and_double_negation():
+    # a harm counted about as often in the controls is no effect of the therapy; far more often, a harm
+    assert read("Infusion reactions occurred in 3 of 12 treated patients and 2 of 12 controls.") == (
+        {"infusion reactions": "no_effect"},
+        "no_effect",
+    )
+    assert read("Infusion reactions occurred in 6 of 24 treated patients and 1 of 24 controls.") == (
+        {"infusion reactions": "harmful"},
+        "harmful",
+    )
+    # present-tense verbs of the change
+    assert read("Conditioned medium lowers creatinine but not NGAL in rabbits.") == (
+        {"creatinine": "beneficial", "NGAL": "no_effect"},
+        "mixed",
+    )
+    # "not without risk" affirms the harm
+    assert read("Local delivery was not without risk: infusion reactions occurred in four of 15 mice.") == (
+        {"infusion reactions": "harmful"},
+        "harmful",
+    )

@@ -241,7 +241,8 @@ WHETHER_BEFORE = re.compile(r"\bwhether\b[^,;]*$", re.I)
 # "At 72 h, when serum creatinine had risen ...", "once AKI had developed": a time clause on the state of the injury
 DISEASE_STATE_BEFORE = re.compile(r"\b(?:when|once|until|by the time)\s+[^,;]{0,60}?\bhad\s+(?:\w+ly\s+)?$", re.I)
 # a word naming a treated arm by its product: "BM-MSCs", "EVs", "naive cells", "AF-CM"
-PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|secretome)"  # MSCs, DPSCs, ADSCs, iMSC-Exos, ...
+# MSCs, DPSCs, ADSCs, iMSC-Exos, BM-MNCs, ...
+PRODUCT_NOUN = r"[\w-]*(?:SCs?|EVs?|exosomes?|Exos?|cells|CM|MVs?|MNCs?|secretome)"
 _CONTROL_WORD = r"(?:vehicle|PBS|saline|controls?|untreated|sham|placebo)"  # the arm the therapy is compared with
 # a clause not about the controls (EVs of fibroblasts are a control too)
 # (but an arm "similar to controls" is an arm that failed)
@@ -256,6 +257,11 @@ ARM_CONTRAST = re.compile(
     rf"\bbut\s+not\s+(?:from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PRODUCT_NOUN}\b|"
     r"\b(?:were|was)?\s*not\s+(?:seen|observed|found|reproduced)\s+(?:with|in|after|by)\s+"
     rf"(?:the\s+)?(?:[\w-]+\s+){{0,2}}?(?:{PRODUCT_NOUN}|groups?)\b",
+    re.I,
+)
+# "Fresh but not thawed MSCs reduced KIM-1": the subject sets one arm apart; what its verb changed differs by arm
+SUBJECT_BUT_NOT = re.compile(
+    rf"\b[\w-]+\s+(but\s+not)\s+[\w-]+\s+(?:[\w-]+\s+)?{PRODUCT_NOUN}\s+(?:[\w-]+ly\s+)?(?!cells\b)[a-z]+ed\b",
     re.I,
 )
 NEGATION_WORD = re.compile(r"\b(?:no|not|neither|nor|never|without|none)\b", re.I)
@@ -367,9 +373,9 @@ BACK_VERDICT = re.compile(
 # "Both preparations lowered creatinine ..., with no difference between them (P = 0.74)": treated arms compared
 # with each other, not with the controls
 BETWEEN_TREATED = re.compile(
-    r"\b(?:no|without(?:\s+any)?)\s+(?:significant\s+|statistical\s+)?differences?\s+between\s+(?:them|these|"
-    r"the\s+two|both|the\s+(?:two\s+|three\s+)?(?:[\w-]+\s+)?(?:preparations|products|types|regimens|doses|routes|"
-    r"treatments))\b(?:\s*\([^()]*\))?",
+    r"\b(?:no|without(?:\s+any)?)\s+(?:significant\s+|statistical\s+)?differences?\s+(?:between|among)\s+(?:them|these|"
+    r"the\s+two|both|(?:the\s+)?(?:two\s+|three\s+)?(?:[\w-]+\s+)?(?:preparations|products|types|regimens|doses|routes|"
+    r"treatments|formats|sources))\b(?:\s*\([^()]*\))?",
     re.I,
 )
 QUALIFIED_BEFORE = re.compile(r"\b(?:their|its|the|these)\s+(?!between)[\w-]+\s*$", re.I)
@@ -451,7 +457,10 @@ OTHER_ARM_FAILED = re.compile(
     # "fell by 58% with young-donor cells but by only 21% (P = 0.12) with aged-donor cells"
     r"(?:by\s+)?only\s+\d|"
     # "whereas 1 x 10^7 ABs had no measurable effect on any of these end points": the same outcomes, another arm
-    r"(?=[^.;]*?\b(?:on|in|of)\s+(?:any\s+of\s+)?(?:these|those|either|them)\b))"
+    r"(?=[^.;]*?\b(?:on|in|of)\s+(?:any\s+of\s+)?(?:these|those|either|them)\b)|"
+    # "46% lower after IV EVs (P = 0.008) but was unchanged by the other routes"
+    r"(?=[^.;]*?\b(?:by|with|in|after)\s+the\s+other\s+(?:routes?|doses?|regimens?|preparations?|products?|"
+    r"formats?|arms?|schedules?)\b))"
     rf"{_NOT_ABOUT_CONTROLS}[^.;]*",
     re.I,
 )
@@ -1052,6 +1061,10 @@ def directions(
             e.used = True
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
+    subject_contrasts = [m.span() for m in SUBJECT_BUT_NOT.finditer(text)]
+    found = [
+        e for e in found if not (e.kind == "no_effect" and _inside(e, [(s, s + 20) for s, _ in subject_contrasts]))
+    ]
     between = [m.span() for m in BETWEEN_TREATED.finditer(text)]
     if between:
         found = [e for e in found if not _inside(e, between)]
@@ -1093,6 +1106,8 @@ def directions(
             previous_cue = Event(target.start, target.start, "no_effect")
             continue
         denial = NOT_BEFORE_TARGET.search(text[lo : target.start])
+        if denial and any(start <= lo + denial.start() < end for start, end in subject_contrasts):
+            denial = None  # "Fresh but not thawed MSCs reduced ...": an arm set apart, not a denied outcome
         denied_from = lo + denial.start() if denial else None
         if (
             denial is None
@@ -1428,6 +1443,7 @@ def directions(
             )
             or _disagree_after(text, target, targets[index + 1 :])
             or ARM_CONTRAST.search(text)
+            or any(start < hi and end > lo for start, end in subject_contrasts)
         ):
             # "both reduced TNF-a, but only AF-MSCs decreased neutrophil infiltration"; "in some studies but not
             # in others"

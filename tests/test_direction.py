@@ -1163,3 +1163,18 @@ def test_harms_counted_alike_in_both_arms_present_tense_verbs_and_double_negatio
         {"infusion reactions": "harmful"},
         "harmful",
     )
+
+
+def test_arms_set_apart_in_the_subject_other_routes_and_no_difference_among_formats():
+    assert read("Fresh but not thawed MSCs reduced NGAL and creatinine, whereas BUN was lowered by all preparations.")[
+        0
+    ] == {"NGAL": "mixed", "creatinine": "mixed", "BUN": "beneficial"}
+    assert read("Creatinine was 46% lower after IV EVs (P = 0.008) but was unchanged by the other routes.") == (
+        {"creatinine": "mixed"},
+        "mixed",
+    )
+    assert read("CM from MSCs, but not from BM-MNCs, lowered creatinine in rats.") == ({"creatinine": "mixed"}, "mixed")
+    assert read(
+        "Creatinine was lower in all three cell-treated groups than in controls (P < 0.01 for each), with no "
+        "difference among formats (P = 0.71)."
+    ) == ({"creatinine": "beneficial"}, "beneficial")

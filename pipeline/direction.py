@@ -355,7 +355,13 @@ SOURCE_LABELLED = re.compile(r"\b[A-Za-z]+-(?:MSCs?|SCs?|EVs?|Exos?|exosomes?)$"
 # the outcomes named before, not the rest
 OTHER_ARM_ONLY = re.compile(r"\b(?:whereas|while|but)\b(?![^.;]*\bnot\b)[^.;]*?\bonly\b[^.;]*", re.I)
 # "reduced fibrosis in some studies but not in others", "in some studies [15] and not in others": they disagree
-SOME_NOT_OTHERS = re.compile(r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:others|all)\b", re.I)
+SOME_NOT_OTHERS = re.compile(
+    r"\bin some\b[^.;]{0,60}?\bnot\b(?:\s+in)?\s+(?:others|all)\b|"
+    # "was reduced in non-diabetic but not in diabetic kidneys": in one subgroup only
+    r"\bin\s+(?:the\s+)?[\w-]+\s+(?:[\w-]+\s+)?but\s+not\s+in\s+(?:the\s+)?[\w-]+\s+(?:kidneys|mice|rats|animals|"
+    r"patients|pigs|dogs|sheep|cells|groups?|models?|studies|subgroups?)\b",
+    re.I,
+)
 # "Mortality was 2.5% in both arms", "2 of 8 in each group": one value for all arms
 SAME_IN_ALL_ARMS = re.compile(
     r"\b(?:in|for|among)\s+(?:both|each|all|every)\s+(?:(?:study|treatment)\s+)?(?:arms?|groups?)\b", re.I

@@ -1178,3 +1178,7 @@ def test_arms_set_apart_in_the_subject_other_routes_and_no_difference_among_form
         "Creatinine was lower in all three cell-treated groups than in controls (P < 0.01 for each), with no "
         "difference among formats (P = 0.71)."
     ) == ({"creatinine": "beneficial"}, "beneficial")
+
+
+def test_an_effect_in_one_subgroup_but_not_in_another():
+    assert read("NGAL was reduced in non-diabetic but not in diabetic kidneys.") == ({"NGAL": "mixed"}, "mixed")

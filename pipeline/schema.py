@@ -22,6 +22,7 @@ ROUTES = (
     "intramuscular",
     "subcutaneous",
     "topical",
+    "intranasal",
 )
 #: Entity fields of a claim, each with a parallel ``<field>_ids`` column of ontology ids.
 ENTITY_FIELDS = ("species", "cell_source", "cell_product", "injury_model", "mediators", "outcomes")

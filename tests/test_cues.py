@@ -201,3 +201,11 @@ def test_an_aortic_catheter_and_intrarenal_injection_are_routes():
     lexicon = cues.load_lexicon()
     found = cues.route_matches("through a suprarenal aortic catheter, or intrarenally injected MSCs", lexicon)
     assert [name for name, _, _ in found] == ["intra-arterial", "intrarenal"]
+
+
+def test_intranasal_and_cell_sheet_routes():
+    lexicon = cues.load_lexicon()
+    assert [r for r, _, _ in cues.route_matches("EVs were given intranasally for 3 days.", lexicon)] == ["intranasal"]
+    assert [r for r, _, _ in cues.route_matches("MSC sheets were applied to the kidney surface.", lexicon)] == [
+        "topical"
+    ]

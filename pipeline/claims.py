@@ -593,6 +593,17 @@ def _claim_row(
                 or IMMUNOSUPPRESSION_BEFORE.search(text, max(0, ent.start_char - start - 60), ent.start_char - start)
             ):
                 continue  # "tacrolimus-based maintenance immunosuppression": the transplant's drugs, not the injury
+            if (
+                concept.canonical_name in IMMUNOSUPPRESSANTS
+                and (
+                    TRANSPLANT_WORDS.search(text)
+                    or DOSED_COTHERAPY.search(text, max(0, ent.start_char - start - 20), ent.start_char - start)
+                )
+                # (not "tacrolimus nephrotoxicity in kidney transplant recipients": the drug's injury)
+                and not DRUG_INJURY_AFTER.match(text, ent.end_char - start)
+                and not DRUG_INJURY_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
+            ):
+                continue  # "MSCs with standard-dose tacrolimus" in kidney recipients: their drugs, not their injury
             if concept.canonical_name == "cancer" and _tumour_as_outcome(
                 text, ent.start_char - start, ent.end_char - start
             ):
@@ -923,6 +934,18 @@ NON_PREFIX = re.compile(r"\bnon-?\s*$", re.I)
 IMMUNOSUPPRESSION_AFTER = re.compile(
     r"(?:-|\s+)?(?:based\s+)?(?:(?:and|or|plus)\s+[\w-]+\s+)?(?:maintenance\s+|triple\s+)?immunosuppress", re.I
 )
+IMMUNOSUPPRESSANTS = {"tacrolimus", "cyclosporine", "cyclosporin a", "mycophenolate", "sirolimus", "everolimus"}
+TRANSPLANT_WORDS = re.compile(
+    r"\b(?:transplant\w*|recipients?|allografts?|grafts?|rejection|DGF|delayed\s+graft|basiliximab|induction\s+therapy)\b",
+    re.I,
+)
+DRUG_INJURY_AFTER = re.compile(
+    r"(?:-|\s+)?(?:(?:induced|associated|related|mediated)\s+)?(?:acute\s+|chronic\s+)?(?:nephrotoxicity|toxicity|"
+    r"nephropathy|kidney\s+injury|renal\s+injury|AKI|injury|damage)\b",
+    re.I,
+)
+DRUG_INJURY_BEFORE = re.compile(r"\b(?:nephrotoxicity|toxicity|injury|damage)\s+(?:of|from|by|due\s+to)\s+$", re.I)
+DOSED_COTHERAPY = re.compile(r"\b(?:(?:standard|reduced|low|full|high)[- ]dose|plus|with)\s+$", re.I)
 IMMUNOSUPPRESSION_BEFORE = re.compile(r"\bimmunosuppress\w*\s+(?:\w+\s+){0,3}?(?:with|by|of|using)\s+$", re.I)
 # "MSCs primed with interferon-γ", "stimulated with TNF-α": the stimulus of the cells, not an outcome
 STIMULUS_BEFORE = re.compile(

@@ -881,6 +881,9 @@ INJURY_AFTER_DOWN = re.compile(
     r"(?:(?:biopsy-proven|biopsy-proved|clinical|postoperative|episodes\s+of)\s+)?",  # "fewer biopsy-proven rejections"
     re.I,
 )
+INJURY_PASSIVE_GAP = re.compile(r"\s+(?:in\s+(?:[\w-]+\s+){1,2})?(?:was|were|is|are)\s+(?:\w+ly\s+)?", re.I)
+INJURY_PASSIVE_AGENT = re.compile(r"\s+(?:by|with|after|following)\s", re.I)
+MODEL_MADE = re.compile(r"induc|caus|produc|trigger|elicit|creat|generat|establish|initiat", re.I)  # "was induced by"
 INJURY_AFTER_UP = re.compile(r"\s+(?:the\s+)?(?:incidence|rate|risk|occurrence|severity|frequency)\s+of\s+", re.I)
 # "given at the onset of CPB reduced ...": an injury named inside a phrase is not the subject of the verb after it
 INJURY_IN_PHRASE = re.compile(
@@ -899,6 +902,12 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
     by = re.match(r"\s+by\s+(?:the\s+)?", text[event.end :])
     if by and any(start == event.end + by.end() for start, _ in injury_spans):
         return True  # "apoptosis induced by cisplatin": the injury's doing
+    if (
+        INJURY_PASSIVE_AGENT.match(text, event.end)
+        and not MODEL_MADE.match(text, event.start)
+        and any(INJURY_PASSIVE_GAP.fullmatch(text[end : event.start]) for _, end in injury_spans)
+    ):
+        return False  # "Glycerol-induced kidney injury was reduced by EVs": the injury changed by the therapy
     return any(
         0 <= event.start - end <= 25
         and re.fullmatch(r"[\s\w-]*", text[end : event.start])
@@ -1046,9 +1055,20 @@ def directions(
         key=lambda e: e.start,
     )
     for e in found:  # "reduced DGF", "lowered the incidence of AKI": the therapy changed the injury itself
-        if e.kind in ("down", "up") and any(
-            (INJURY_AFTER_DOWN if e.kind == "down" else INJURY_AFTER_UP).fullmatch(text[e.end : start])
-            for start, _ in injury_spans
+        if (
+            e.kind in ("down", "up")
+            and (
+                any(
+                    (INJURY_AFTER_DOWN if e.kind == "down" else INJURY_AFTER_UP).fullmatch(text[e.end : start])
+                    for start, _ in injury_spans
+                )
+                # "Glycerol-induced kidney injury was markedly reduced by EVs"
+                or (
+                    INJURY_PASSIVE_AGENT.match(text, e.end)
+                    and not MODEL_MADE.match(text, e.start)
+                    and any(INJURY_PASSIVE_GAP.fullmatch(text[end : e.start]) for _, end in injury_spans)
+                )
+            )
         ):
             e.kind = "beneficial" if e.kind == "down" else "harmful"
     for e in found:  # "did not reproduce the large renoprotective effect": the benefit is what was not reproduced

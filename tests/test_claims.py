@@ -1486,3 +1486,18 @@ def test_a_fall_in_arterial_pressure_after_infusion_is_a_harm(nlp, kb, tmp_path)
         "Mice given CM showed a transient fall in mean arterial pressure within 15 min of injection.\n",
     )
     assert (rows[-1]["outcome_effects"], rows[-1]["effect_direction"]) == (["blood pressure:harmful"], "harmful")
+
+
+def test_immunosuppressants_of_kidney_recipients_are_no_injury_model(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSCs in kidney transplantation\n\n"
+        "Acute rejection occurred in 3 of 42 patients given MSCs with standard-dose tacrolimus. "
+        "Tacrolimus nephrotoxicity in kidney transplant recipients was attenuated by MSCs.\n",
+    )
+    assert [r["injury_model"] for r in rows[1:]] == [
+        ["kidney transplantation"],  # the recipients' drug
+        ["tacrolimus", "kidney transplantation"],  # the drug's injury
+    ]

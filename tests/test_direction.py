@@ -1182,3 +1182,11 @@ def test_arms_set_apart_in_the_subject_other_routes_and_no_difference_among_form
 
 def test_an_effect_in_one_subgroup_but_not_in_another():
     assert read("NGAL was reduced in non-diabetic but not in diabetic kidneys.") == ({"NGAL": "mixed"}, "mixed")
+
+
+def test_an_injury_changed_by_the_therapy_in_the_passive():
+    assert (
+        read("Glycerol-induced kidney injury was markedly reduced by EVs.", injury=("kidney injury",))[1]
+        == "beneficial"
+    )
+    assert read("Sepsis was induced by infusion of live bacteria.", injury=("Sepsis",))[1] == "unclear"

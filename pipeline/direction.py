@@ -534,6 +534,7 @@ class Target:
 # the gap between a verb and a change noun listed after its first object: "prevented myofibroblast accumulation or
 # the decline in ..."
 LISTED_OBJECT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w+-]+\s+){1,4}(?:or|and)\s+(?:the\s+|a\s+|an\s+)?", re.I)
+LEFT_UNCHANGED = re.compile(r"\bleft\s+(?:[\w-]+\s+){1,5}?(?:unchanged|unaffected|unaltered|intact)\b", re.I)
 AS_MUCH_AS_CONTROLS = re.compile(
     r"\b(?:[\w-]+\s+)?as\s+(?:much|many|high|low|severe|often|frequently)\s+(?:[\w-]+\s+){0,3}?as\s+(?:in\s+|the\s+|did\s+)*"
     rf"(?:[\w-]+\s+)?{_CONTROL_WORD}\b",
@@ -570,8 +571,9 @@ INTERPRETATION_TAIL = re.compile(
 
 def events(text: str, lexicon: cues.Lexicon, comparisons: list[tuple[int, int]] | None = None) -> list[Event]:
     found = [Event(m.start(), m.end(), "no_effect") for m in lexicon.no_effect.finditer(text)]
-    # "lost as much body weight as PBS-treated mice": as the controls did
+    # "lost as much body weight as PBS-treated mice": as the controls did; "left viability unchanged"
     found += [Event(m.start(), m.end(), "no_effect") for m in AS_MUCH_AS_CONTROLS.finditer(text)]
+    found += [Event(m.start(), m.end(), "no_effect") for m in LEFT_UNCHANGED.finditer(text)]
     found += [
         Event(m.start(), m.end(), "no_effect")
         for m in ELLIPTICAL_NEGATION.finditer(text)

@@ -1501,3 +1501,18 @@ def test_immunosuppressants_of_kidney_recipients_are_no_injury_model(nlp, kb, tm
         ["kidney transplantation"],  # the recipients' drug
         ["tacrolimus", "kidney transplantation"],  # the drug's injury
     ]
+
+
+def test_viability_and_malignancies_recorded_are_outcomes(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "CM in HK-2 cells\n\n"
+        "In HK-2 cells exposed to iohexol, CM increased viability from 54% to 79% (P < 0.01). "
+        "No infusion reactions or malignancies were recorded in the patients.\n",
+    )
+    assert [r["outcome_effects"] for r in rows[1:]] == [
+        ["cell death:beneficial"],
+        ["adverse events:no_effect", "tumorigenicity:no_effect"],
+    ]

@@ -1190,3 +1190,10 @@ def test_an_injury_changed_by_the_therapy_in_the_passive():
         == "beneficial"
     )
     assert read("Sepsis was induced by infusion of live bacteria.", injury=("Sepsis",))[1] == "unclear"
+
+
+def test_left_unchanged_is_no_effect():
+    assert read("SIRT3-Exos reduced NGAL but left creatinine unchanged.") == (
+        {"NGAL": "beneficial", "creatinine": "no_effect"},
+        "mixed",
+    )

@@ -595,15 +595,13 @@ def _claim_row(
                 continue  # "tacrolimus-based maintenance immunosuppression": the transplant's drugs, not the injury
             if (
                 concept.canonical_name in IMMUNOSUPPRESSANTS
-                and (
-                    TRANSPLANT_WORDS.search(text)
-                    or DOSED_COTHERAPY.search(text, max(0, ent.start_char - start - 20), ent.start_char - start)
-                )
+                and TRANSPLANT_WORDS.search(text)
+                and DOSED_COTHERAPY.search(text, max(0, ent.start_char - start - 20), ent.start_char - start)
                 # (not "tacrolimus nephrotoxicity in kidney transplant recipients": the drug's injury)
                 and not DRUG_INJURY_AFTER.match(text, ent.end_char - start)
                 and not DRUG_INJURY_BEFORE.search(text, max(0, ent.start_char - start - 40), ent.start_char - start)
             ):
-                continue  # "MSCs with standard-dose tacrolimus" in kidney recipients: their drugs, not their injury
+                continue  # "MSCs plus standard-dose tacrolimus" in kidney recipients: their drugs, not their injury
             if concept.canonical_name == "cancer" and _tumour_as_outcome(
                 text, ent.start_char - start, ent.end_char - start
             ):
@@ -945,7 +943,8 @@ DRUG_INJURY_AFTER = re.compile(
     re.I,
 )
 DRUG_INJURY_BEFORE = re.compile(r"\b(?:nephrotoxicity|toxicity|injury|damage)\s+(?:of|from|by|due\s+to)\s+$", re.I)
-DOSED_COTHERAPY = re.compile(r"\b(?:(?:standard|reduced|low|full|high)[- ]dose|plus|with)\s+$", re.I)
+# (not "treated with cyclosporine": how a toxic injury is given)
+DOSED_COTHERAPY = re.compile(r"\b(?:(?:standard|reduced|low|full|high)[- ]dose|plus)\s+$", re.I)
 IMMUNOSUPPRESSION_BEFORE = re.compile(r"\bimmunosuppress\w*\s+(?:\w+\s+){0,3}?(?:with|by|of|using)\s+$", re.I)
 # "MSCs primed with interferon-γ", "stimulated with TNF-α": the stimulus of the cells, not an outcome
 STIMULUS_BEFORE = re.compile(

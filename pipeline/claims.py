@@ -82,6 +82,12 @@ SUGGEST_CONCLUSION = re.compile(
     r"\b(?:suggest|suggests|indicate that \w+ (?:may|might|could))\b",
     re.I,
 )
+HEDGED_CONCLUSION = re.compile(
+    r"\b(?:thus|therefore|hence|taken together|collectively|in conclusion|overall|together, these)\b[^.;]{0,80}?"
+    r"\b(?:appears?|appeared|seems?|seemed|probably|likely)\b|"
+    r"\b(?:appears?|seems?)\b[^.;]{0,40}?\b(?:thus|therefore|hence)\b",
+    re.I,
+)
 # "The primary endpoint was time to recovery; secondary endpoints included dialysis": what was measured, no result
 ENDPOINT_DEFINITION = re.compile(
     r"\b(?:primary|secondary|main|co-primary|exploratory)\s+(?:efficacy\s+|safety\s+)?(?:end-?points?|outcomes?)\s+"
@@ -1250,6 +1256,8 @@ def _claim_type(text: str, direction: str, hedged: bool, lexicon: cues.Lexicon, 
     if _is_advice(text):
         return "hypothesis"  # "Procoagulant activity should be tested before ...": advice, whatever it names
     if SUGGEST_CONCLUSION.search(text):  # "These results suggest that EVs protect ...": the authors' reading
+        return "hypothesis"
+    if HEDGED_CONCLUSION.search(text):  # "Klotho overexpression thus appears to enhance ...": a hedged conclusion
         return "hypothesis"
     if section in METHOD_SECTIONS and direction == "unclear":
         return "method"

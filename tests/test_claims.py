@@ -1516,3 +1516,16 @@ def test_viability_and_malignancies_recorded_are_outcomes(nlp, kb, tmp_path):
         ["cell death:beneficial"],
         ["adverse events:no_effect", "tumorigenicity:no_effect"],
     ]
+
+
+def test_a_hedged_conclusion_is_a_hypothesis(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "Klotho-MSCs in septic AKI\n\n"
+        "Mice with CLP-induced sepsis received Klotho-overexpressing MSCs intravenously. "
+        "Klotho-MSCs lowered serum creatinine (P < 0.01). "
+        "Klotho overexpression thus appears to enhance the renoprotective effect of MSCs in septic AKI.\n",
+    )
+    assert [r["claim_type"] for r in rows[1:]] == ["method", "finding", "hypothesis"]

@@ -1529,3 +1529,16 @@ def test_a_hedged_conclusion_is_a_hypothesis(nlp, kb, tmp_path):
         "Klotho overexpression thus appears to enhance the renoprotective effect of MSCs in septic AKI.\n",
     )
     assert [r["claim_type"] for r in rows[1:]] == ["method", "finding", "hypothesis"]
+
+
+def test_methods_that_examine_and_results_that_persist(nlp, kb, tmp_path):
+    rows = _claims(
+        nlp,
+        kb,
+        tmp_path,
+        "MSC sheets in rat renal IRI\n\n"
+        "Rats with renal ischemia-reperfusion injury received MSC sheets on the kidney surface. "
+        "Kidneys were examined on days 1, 3 and 7 for tubular necrosis. "
+        "Sheet-derived MSCs persisted on the renal surface for 28 days.\n",
+    )
+    assert [r["claim_type"] for r in rows[1:]] == ["method", "method", "finding"]

@@ -83,8 +83,9 @@ SUGGEST_CONCLUSION = re.compile(
     re.I,
 )
 HEDGED_CONCLUSION = re.compile(
-    r"\b(?:thus|therefore|hence|taken together|collectively|in conclusion|overall|together, these)\b[^.;]{0,80}?"
-    r"\b(?:appears?|appeared|seems?|seemed|probably|likely)\b|"
+    r"\b(?:thus|therefore|hence|taken together|collectively|in conclusion|together, these)\b[^.;]{0,80}?"
+    # (not a hedge on the mechanism: "thus lowered creatinine, probably through HGF")
+    r"\b(?:appears?|appeared|seems?|seemed|probably|likely)\b(?!\s+(?:through|via|by|due\s+to|owing\s+to|because))|"
     r"\b(?:appears?|seems?)\b[^.;]{0,40}?\b(?:thus|therefore|hence)\b",
     re.I,
 )

@@ -1529,6 +1529,10 @@ def test_a_hedged_conclusion_is_a_hypothesis(nlp, kb, tmp_path):
         "Klotho overexpression thus appears to enhance the renoprotective effect of MSCs in septic AKI.\n",
     )
     assert [r["claim_type"] for r in rows[1:]] == ["method", "finding", "hypothesis"]
+    # a hedge on the mechanism only leaves the result a finding
+    text = "MSCs in septic AKI\n\nMSCs thus lowered serum creatinine, probably through HGF (P < 0.01).\n"
+    rows = _claims(nlp, kb, tmp_path, text)
+    assert rows[-1]["claim_type"] == "finding"
 
 
 def test_methods_that_examine_and_results_that_persist(nlp, kb, tmp_path):

@@ -530,7 +530,6 @@ class Target:
     is_outcome: bool
 
 
-# a change named by a noun after its outcome: "the creatinine rise", "the GFR decline"
 # the gap between a verb and a change noun listed after its first object: "prevented myofibroblast accumulation or
 # the decline in ..."
 LISTED_OBJECT = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w+-]+\s+){1,4}(?:or|and)\s+(?:the\s+|a\s+|an\s+)?", re.I)
@@ -541,15 +540,16 @@ AS_MUCH_AS_CONTROLS = re.compile(
     re.I,
 )
 RATES_GIVEN = re.compile(r"[^.;,]{0,40}?\b(?:in|was|were|of)\s+\d+(?:\.\d+)?\s*%", re.I)
-FEWER_AFTER = re.compile(r"\s+(?:(?:was|were|is|are)\s+(?:\w+ly\s+)?)", re.I)  # "infections were less frequent"
+FEWER_AFTER = re.compile(r"\s+(?:was|were|is|are)\s+(?:\w+ly\s+)?", re.I)  # "infections were less frequent"
 SIMILAR_BEFORE = re.compile(
     r"\b(?:similar|comparable|equivalent|identical)\s+(?:(?:renal|urinary|serum|plasma|mean|median|peak|tubular)\s+)?$",
     re.I,
 )
-EFFECT_NOUN_AFTER = re.compile(
-    r"\s+(?:benefits?|improvements?|gains?|reductions?|protection|advantages?|effects?)\b", re.I
-)
+_EFFECT_WORD = r"(?:benefits?|improvements?|gains?|reductions?|protection|advantages?|effects?)\b"
+EFFECT_NOUN_AFTER = re.compile(rf"\s+{_EFFECT_WORD}", re.I)  # "a similar survival benefit"
+EFFECT_NOUN = re.compile(rf"\b{_EFFECT_WORD}", re.I)  # a target that names its effect: "functional benefit"
 DOUBLE_NEGATION = re.compile(r"\bnot\s+without\b", re.I)
+# a change named by a noun after its outcome: "the creatinine rise", "the GFR decline"
 COUNTERED_NOUN = re.compile(r"(?:rise|rises|increase|increases|elevation|decline|fall|loss|reduction|decrease)", re.I)
 # "higher in aged mice", "lower in diabetic rats": animals with a condition compared with those without it
 CONDITION_GROUP_AFTER = re.compile(
@@ -896,6 +896,16 @@ INJURY_IN_PHRASE = re.compile(
 TREATED_BEFORE = re.compile(r"(?:\b|-)(?:treated|receiving|given)\s+$", re.I)
 
 
+def _injury_changed_in_passive(event: Event, text: str, injury_spans: tuple[tuple[int, int], ...]) -> bool:
+    """An injury that is the subject of a passive change verb with an agent: "Glycerol-induced kidney injury was
+    markedly reduced by EVs" (not "Sepsis was induced by ...": how the model was made)."""
+    return bool(
+        INJURY_PASSIVE_AGENT.match(text, event.end)
+        and not MODEL_MADE.match(text, event.start)
+        and any(INJURY_PASSIVE_GAP.fullmatch(text[end : event.start]) for _, end in injury_spans)
+    )
+
+
 def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, int], ...]) -> bool:
     """A change verb right after an injury that is its subject ("Gentamicin increased serum creatinine")
     describes the model, not the therapy."""
@@ -904,11 +914,7 @@ def _caused_by_injury(event: Event, text: str, injury_spans: tuple[tuple[int, in
     by = re.match(r"\s+by\s+(?:the\s+)?", text[event.end :])
     if by and any(start == event.end + by.end() for start, _ in injury_spans):
         return True  # "apoptosis induced by cisplatin": the injury's doing
-    if (
-        INJURY_PASSIVE_AGENT.match(text, event.end)
-        and not MODEL_MADE.match(text, event.start)
-        and any(INJURY_PASSIVE_GAP.fullmatch(text[end : event.start]) for _, end in injury_spans)
-    ):
+    if _injury_changed_in_passive(event, text, injury_spans):
         return False  # "Glycerol-induced kidney injury was reduced by EVs": the injury changed by the therapy
     return any(
         0 <= event.start - end <= 25
@@ -1002,11 +1008,12 @@ def _after_verbal_negation(text: str, near: int, start: int) -> int:
     return near
 
 
-def _use(found: list[Event], start: int, end: int) -> None:
-    """Mark the cues that start in [start, end) as read (they give no direction of their own)."""
-    for e in found:
-        if start <= e.start < end:
-            e.used = True
+def _use(found: list[Event], start: int, end: int) -> list[Event]:
+    """Mark the cues that start in [start, end) as read (they give no direction of their own); return them."""
+    read = [e for e in found if start <= e.start < end]
+    for e in read:
+        e.used = True
+    return read
 
 
 def _reading(event: Event, target: Target) -> str:
@@ -1057,20 +1064,12 @@ def directions(
         key=lambda e: e.start,
     )
     for e in found:  # "reduced DGF", "lowered the incidence of AKI": the therapy changed the injury itself
-        if (
-            e.kind in ("down", "up")
-            and (
-                any(
-                    (INJURY_AFTER_DOWN if e.kind == "down" else INJURY_AFTER_UP).fullmatch(text[e.end : start])
-                    for start, _ in injury_spans
-                )
-                # "Glycerol-induced kidney injury was markedly reduced by EVs"
-                or (
-                    INJURY_PASSIVE_AGENT.match(text, e.end)
-                    and not MODEL_MADE.match(text, e.start)
-                    and any(INJURY_PASSIVE_GAP.fullmatch(text[end : e.start]) for _, end in injury_spans)
-                )
+        if e.kind in ("down", "up") and (
+            any(
+                (INJURY_AFTER_DOWN if e.kind == "down" else INJURY_AFTER_UP).fullmatch(text[e.end : start])
+                for start, _ in injury_spans
             )
+            or _injury_changed_in_passive(e, text, injury_spans)  # "kidney injury was markedly reduced by EVs"
         ):
             e.kind = "beneficial" if e.kind == "down" else "harmful"
     for e in found:  # "did not reproduce the large renoprotective effect": the benefit is what was not reproduced
@@ -1089,10 +1088,10 @@ def directions(
             e.used = True
     stats = non_significant(text, comparisons, ratio_events)
     wins = significant(text, ratio_events)
-    subject_contrasts = [m.span() for m in SUBJECT_BUT_NOT.finditer(text)]
-    found = [
-        e for e in found if not (e.kind == "no_effect" and _inside(e, [(s, s + 20) for s, _ in subject_contrasts]))
-    ]
+    contrasts = list(SUBJECT_BUT_NOT.finditer(text))
+    subject_contrasts = [m.span() for m in contrasts]
+    # (its "but not" sets an arm apart: no denial of an outcome)
+    found = [e for e in found if not (e.kind == "no_effect" and _inside(e, [m.span(1) for m in contrasts]))]
     between = [m.span() for m in BETWEEN_TREATED.finditer(text)]
     if between:
         found = [e for e in found if not _inside(e, between)]
@@ -1140,7 +1139,7 @@ def directions(
         if (
             denial is None
             and not EFFECT_NOUN_AFTER.match(text, target.end)
-            and not EFFECT_NOUN_AFTER.search(" " + text[target.start : target.end])  # "comparable functional benefit"
+            and not EFFECT_NOUN.search(text, target.start, target.end)  # "comparable functional benefit"
         ):
             # "showed similar tubular injury scores" (not "a similar survival benefit")
             similar = SIMILAR_BEFORE.search(text, lo, target.start)
@@ -1389,8 +1388,8 @@ def directions(
             denied = next((e for e in found if e.kind == "no_effect" and e.start < noun_start < e.end), None)
             if denied is not None:
                 chosen = denied  # "without any reduction in creatinine": the change noun inside a denial
-            _use(found, noun_start, target.start)  # the change noun itself ("rise", "reduction in"), read here
-            nouns_read |= {id(e) for e in found if noun_start <= e.start < target.start}
+            # the change noun itself ("rise", "reduction in"), read here
+            nouns_read |= {id(e) for e in _use(found, noun_start, target.start)}
         if chosen is None:
             # "60% with 2.2 x 10^9 particles compared with 35% with vehicle (P = 0.04), but only 15% with 2.2 x 10^10
             # particles": a clause of rates alone continues the comparison
